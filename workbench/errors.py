@@ -1,0 +1,40 @@
+"""The project's own exceptions and warnings, in one place.
+
+Every message names the file, the line or the field concerned and says what to do next.
+Nothing here logs or prints; callers decide how to show the error.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "WorkbenchError",
+    "InputFormatError",
+    "SchemaError",
+    "ModelFileError",
+    "NotFittedError",
+    "SkippedLinesWarning",
+]
+
+
+class WorkbenchError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+
+class InputFormatError(WorkbenchError, ValueError):
+    """A capture or log cannot be read: unknown format, truncated, malformed or empty."""
+
+
+class SchemaError(WorkbenchError, ValueError):
+    """A table lacks a required column, or a column holds values of the wrong kind."""
+
+
+class ModelFileError(WorkbenchError, ValueError):
+    """A saved model folder or JSON file is missing, inconsistent or of another version."""
+
+
+class NotFittedError(WorkbenchError, RuntimeError):
+    """An estimator was used before ``fit``."""
+
+
+class SkippedLinesWarning(UserWarning):
+    """A reader skipped malformed lines; the message says how many and where."""
