@@ -12,6 +12,7 @@ __all__ = [
     "SchemaError",
     "ModelFileError",
     "NotFittedError",
+    "ModelEditError",
     "SkippedLinesWarning",
 ]
 
@@ -34,6 +35,10 @@ class ModelFileError(WorkbenchError, ValueError):
 
 class NotFittedError(WorkbenchError, RuntimeError):
     """An estimator was used before ``fit``."""
+
+
+class ModelEditError(WorkbenchError, ValueError):
+    """An edit of a generative model is impossible: unknown pattern, row or feature."""
 
 
 class SkippedLinesWarning(UserWarning):
