@@ -1,7 +1,7 @@
-"""The ``workbench`` console script: one subcommand per module of ``workbench.commands``.
+"""The ``workbench`` console script, one subcommand per module of commands.
 
-It only parses arguments and turns the project's errors into a message and exit status 2;
-the work itself lives in the library so the notebooks can call the same functions.
+It only parses arguments and turns the project's errors into a message and exit status
+2; the work itself lives in the library so the notebooks can call the same functions.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Paths of the data files bundled with the project, for the labs and the tests.
 
-Only locations live here; reading is ``workbench.io``'s job. The files and their licences
-are described in ``data/PROVENANCE.md``.
+Only locations live here; reading is ``workbench.io``'s job. The files and their
+licences are described in ``data/PROVENANCE.md``.
 """
 
 from __future__ import annotations

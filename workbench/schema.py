@@ -1,8 +1,8 @@
 """The canonical flow table: field names, types and label values, defined once.
 
 Every reader returns this table and every model reads it, so field names appear here and
-nowhere else as literals. Names follow Zeek's ``conn.log``. The module does not read files
-and does not derive features; see ``workbench.io`` and ``workbench.features``.
+nowhere else as literals. Names follow Zeek's ``conn.log``. The module does not read
+files and does not derive features; see ``workbench.io`` and ``workbench.features``.
 """
 
 from __future__ import annotations
@@ -220,7 +220,8 @@ def extra_numeric_columns(frame: pd.DataFrame) -> list[str]:
     return [
         c
         for c in frame.columns
-        if c not in known and pd.api.types.is_numeric_dtype(frame[c].dtype)
+        if c not in known
+        and pd.api.types.is_numeric_dtype(frame[c].dtype)
         and not pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
 
