@@ -26,13 +26,18 @@ ZERO_SCALE = 10 * np.finfo(np.float64).eps
 
 
 def distinct_counts(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distinct values of a sorted column and how often each occurs."""
+    """Return the distinct values of a sorted column and their cumulative counts.
+
+    The counts start with 0 and end with the column size: ``cum[l]`` values of the
+    column lie below the ``l``-th distinct value. They are int32 when that suffices.
+    """
     new = np.empty(column.size, dtype=bool)
     new[0] = True
     np.not_equal(column[1:], column[:-1], out=new[1:])
     starts = np.flatnonzero(new)
 
-    return column[starts], np.diff(np.append(starts, column.size)).astype(np.int64)
+    dtype = np.int32 if column.size < np.iinfo(np.int32).max else np.int64
+    return column[starts], np.append(starts, column.size).astype(dtype)
 
 
 def robust_stats(errors: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +109,9 @@ def constant_masses(value: float, n: int, e: np.ndarray) -> tuple[np.ndarray, ..
 
 
 def to_pvalue(masses: np.ndarray, n: int, smoothing: bool) -> np.ndarray:
-    """Turn tail masses in counts into p-values, optionally smoothed."""
+    """Turn tail masses in counts into p-values in place, optionally smoothed."""
     if smoothing:
-        return (masses + 1.0) / (n + 1.0)
-    return masses / n
+        masses += 1.0
+        n += 1
+    masses /= n
+    return masses

@@ -90,9 +90,11 @@ class AEPValues:
         Number of feature columns seen in ``fit``.
     n_reference_ : int
         Number of reference rows.
-    values_, counts_, offsets_ : ndarray
-        Distinct reference values of every column (ascending, concatenated), their
-        counts, and where each column starts (``offsets_[j]:offsets_[j + 1]``).
+    values_ : list of ndarray
+        Distinct reference values of each feature, ascending.
+    cum_counts_ : list of ndarray
+        For each feature, how many reference values lie below each distinct value,
+        followed by n (so ``np.diff`` gives the counts).
     tiebreak_center_, tiebreak_scale_ : ndarray of shape (d,)
         Median and 1st-to-99th percentile range of the reference errors (a zero range
         replaced by 1).
@@ -166,16 +168,13 @@ class AEPValues:
         # Sorting the transposed copy keeps each column contiguous in memory.
         columns = np.sort(self._working(reference).T, axis=1)
         tables = [distinct_counts(column) for column in columns]
+        center, scale = sorted_robust_stats(columns)
 
         self.n_reference_, self.n_features_in_ = reference.shape
-        self.values_ = np.concatenate([values for values, _ in tables])
-        self.counts_ = np.concatenate([counts for _, counts in tables])
-        sizes = [values.size for values, _ in tables]
-        self.offsets_ = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        center, scale = sorted_robust_stats(columns)
+        self.values_ = [values for values, _ in tables]
+        self.cum_counts_ = [cum for _, cum in tables]
         self.tiebreak_center_, self.tiebreak_scale_ = center, scale
         self.tails_ = self.tails
-        self._build_tables()
         return self
 
     def pvalues(self, errors: object) -> PValueResult:
@@ -281,13 +280,9 @@ class AEPValues:
         ``json.dumps`` round-trips it exactly and no pickle is involved.
         """
         self._check_fitted()
-        bounds = zip(self.offsets_[:-1], self.offsets_[1:], strict=True)
         columns = [
-            {
-                "values": self.values_[start:stop].tolist(),
-                "counts": self.counts_[start:stop].tolist(),
-            }
-            for start, stop in bounds
+            {"values": values.tolist(), "counts": np.diff(cum).tolist()}
+            for values, cum in zip(self.values_, self.cum_counts_, strict=True)
         ]
         return {
             "kind": STATE_KIND,
@@ -342,7 +337,7 @@ class AEPValues:
 
     def _check_fitted(self) -> None:
         """Raise NotFittedError before ``fit``, ValueError if ``tails`` changed."""
-        if not hasattr(self, "_tables"):
+        if not hasattr(self, "cum_counts_"):
             raise NotFittedError("call AEPValues.fit(reference_errors) first")
         self._check_params()
         if self.tails != self.tails_:
@@ -355,17 +350,6 @@ class AEPValues:
     def _working(self, errors: np.ndarray) -> np.ndarray:
         """Return the errors the tails are computed on: absolute for one right tail."""
         return np.abs(errors) if self.tails == "right" else errors
-
-    def _build_tables(self) -> None:
-        """Cache per column (distinct values, cumulative counts with a leading 0)."""
-        bounds = zip(self.offsets_[:-1], self.offsets_[1:], strict=True)
-        self._tables = [
-            (
-                self.values_[start:stop],
-                np.concatenate([[0], np.cumsum(self.counts_[start:stop])]),
-            )
-            for start, stop in bounds
-        ]
 
     def _tail_masses(self, work: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the right and left tail masses in counts, chunk by chunk."""
@@ -385,7 +369,7 @@ class AEPValues:
 
     def _column_masses(self, j: int, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return both tail masses of feature ``j`` under the chosen mode and tails."""
-        values, cum = self._tables[j]
+        values, cum = self.values_[j], self.cum_counts_[j]
         if values.size == 1 and self.tails == "two":
             return constant_masses(values[0], self.n_reference_, e)
         if values.size == 1 or self.mode == "exact":
@@ -416,10 +400,7 @@ def _restore(explainer: AEPValues, state: dict[str, Any]) -> None:
         message = f"need >= 1 columns, {d} finite centers and {d} positive scales"
         raise ValueError(message)
     explainer.n_reference_, explainer.n_features_in_ = n, d
-    explainer.values_ = np.concatenate(values)
-    explainer.counts_ = np.concatenate(counts)
-    offsets = np.cumsum([0] + [u.size for u in values])
-    explainer.offsets_ = offsets.astype(np.int64)
+    explainer.values_ = values
+    explainer.cum_counts_ = [np.concatenate([[0], np.cumsum(c)]) for c in counts]
     explainer.tiebreak_center_, explainer.tiebreak_scale_ = center, scale
     explainer.tails_ = explainer.tails
-    explainer._build_tables()
