@@ -403,3 +403,18 @@ def test_parity_complete_ties_order_by_index_descending(tmp_path):
     np.testing.assert_array_equal(order, package_order)
     # Columns 0, 2, 4 are copies, so are 1, 3: each group comes out index descending.
     assert order[0].tolist() in ([4, 2, 0, 3, 1], [3, 1, 4, 2, 0])
+
+
+@pytest.mark.parity
+def test_parity_grid_errors_with_ties_and_constant_column(tmp_path):
+    """On errors rounded to 0.1 (ties, a constant column, p residues near 0) too."""
+    rng = np.random.default_rng(2)
+    reference = np.round(rng.normal(size=(500, 5)), 1)
+    errors = np.round(rng.normal(size=(100, 5)) * 2, 1)
+    reference[:, 3], errors[:50, 3] = 0.7, 0.7
+
+    package_order, package_p = _package_pvalues(reference, errors, tmp_path)
+    ours = AEPValues(mode="interp", tiebreak_fit="batch").fit(reference)
+
+    np.testing.assert_allclose(ours.pvalues(errors).p, package_p, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(ours.rank(errors), package_order)

@@ -34,6 +34,17 @@ def test_rank_features_all_tied_rows_reverse_the_columns():
     assert order.tolist() == [[4, 3, 2, 1, 0]] * 2
 
 
+def test_rank_features_rounding_residue_ties_with_zero():
+    """p below float64 resolution near 1 ties with 0, so the tie-breaker decides."""
+    p = np.array([[3e-18, 0.0], [1e-10, 0.0]])
+    tiebreak = np.array([[1.0, 2.0], [1.0, 2.0]])
+
+    order = rank_features(p, tiebreak)
+
+    assert order.tolist() == [[1, 0], [1, 0]]
+    assert rank_features(p, tiebreak[:, ::-1]).tolist() == [[0, 1], [1, 0]]
+
+
 def test_rank_features_shape_mismatch_raises():
     """p and tie-breaker of different shapes are refused."""
     p, tiebreak = np.zeros((2, 3)), np.zeros((2, 4))

@@ -53,9 +53,10 @@ class PValueResult:
 
     Examples
     --------
-    >>> result = AEPValues(mode="exact").fit([[0.0], [1.0], [2.0], [3.0]])
-    >>> result.pvalues([[2.5]]).p.tolist()
-    [[0.25]]
+    >>> explainer = AEPValues(mode="exact").fit([[0.0], [1.0], [2.0], [3.0]])
+    >>> result = explainer.pvalues([[2.5]])
+    >>> result.p.tolist(), result.p_right.tolist(), result.p_left.tolist()
+    ([[0.25]], [[0.25]], [[0.75]])
     """
 
     p: np.ndarray
@@ -105,10 +106,10 @@ class AEPValues:
     -----
     A constant reference column (one distinct value) gives p = 1 where the error
     equals that value and 0 elsewhere, in both modes. With ``tails="right"`` it gives
-    1 where the absolute error is at most that value instead. Smoothing maps a tail
-    mass ``q`` to ``(n q + 1) / (n + 1)`` in both modes. Beyond the reference range p
-    saturates at 0 (without smoothing), so anomalies often tie and the tie-breaker
-    decides their order.
+    1 where the absolute error is at most that value instead, and the tie-breaker is
+    computed on absolute errors too. Smoothing maps a tail mass ``q`` to
+    ``(n q + 1) / (n + 1)`` in both modes. Beyond the reference range p saturates at
+    0 (without smoothing), so anomalies often tie and the tie-breaker decides.
 
     The fitted state depends on ``tails`` only: ``mode``, ``tiebreak_fit``,
     ``smoothing`` and ``chunk_size`` may be changed after ``fit``, for instance to

@@ -57,6 +57,13 @@ def rank_features(p: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     ndarray of int64, shape (m, d)
         Feature indices per row, most abnormal first.
 
+    Notes
+    -----
+    p-values are compared through ``p - 1``, i.e. at the float64 resolution near 1
+    (2**-53). Linear interpolation leaves rounding residues such as 3e-18 where the
+    exact tail mass is 0; these then tie with 0 and the tie-breaker decides, as in
+    the ae-pvalues package (observed: it ties p below 2**-54 with 0).
+
     Examples
     --------
     >>> rank_features(np.array([[0.5, 0.0, 0.0, 0.0]]),
@@ -75,7 +82,7 @@ def rank_features(p: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     # A stable sort keeps the input order among complete ties; sorting the columns in
     # reverse therefore yields "feature index descending" for them.
     reverse = np.s_[:, ::-1]
-    order = np.lexsort((-tiebreak[reverse], p[reverse]), axis=-1)
+    order = np.lexsort((-tiebreak[reverse], p[reverse] - 1.0), axis=-1)
     return (p.shape[1] - 1 - order).astype(np.int64, copy=False)
 
 
