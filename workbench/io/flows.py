@@ -1,0 +1,246 @@
+"""Read flows of any supported format into one canonical flow table.
+
+This is the dispatcher: it expands folders, detects or takes the format, runs the
+format's reader, checks the canonical fields with line numbers and passes the result
+through :func:`workbench.schema.conform`. It does not sort flows across files and does
+not pair unidirectional NetFlow records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from workbench.errors import InputFormatError, SchemaError
+from workbench.io._badlines import BadLines, check_on_bad_lines
+from workbench.io._cicflowmeter import parse_cicflowmeter
+from workbench.io._convert import INT, REAL, TIME, Markers, convert
+from workbench.io._csvfile import require_columns
+from workbench.io._delimited import Parsed
+from workbench.io._netflow import parse_netflow
+from workbench.io._pcap import parse_pcap
+from workbench.io._source import existing_file
+from workbench.io._zeekcsv import parse_zeek_csv
+from workbench.io.detect import FORMATS, detect_format
+from workbench.io.zeek import parse_zeek_file, rotated_logs
+from workbench.schema import (
+    CONN_STATE,
+    DURATION,
+    FIELD_DTYPES,
+    ORIG_BYTES,
+    ORIG_H,
+    ORIG_P,
+    ORIG_PKTS,
+    PROTO,
+    RESP_H,
+    RESP_P,
+    TS,
+    conform,
+)
+
+__all__ = ["read_flows"]
+
+logger = logging.getLogger(__name__)
+
+#: File name endings read from a folder that holds no Zeek conn logs.
+FOLDER_SUFFIXES = (".csv", ".log", ".json", ".pcap", ".pcapng", ".cap", ".gz")
+_ZEEK_REQUIRED = (TS, ORIG_H, ORIG_P, RESP_H, RESP_P, PROTO)
+_CONN_ONLY = (CONN_STATE, DURATION, ORIG_BYTES, ORIG_PKTS)
+_KINDS = {TS: TIME, ORIG_P: INT, RESP_P: INT}
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One file to read, the argument it came from, and whether to sort by time."""
+
+    file: Path
+    group: int
+    by_time: bool
+
+
+def read_flows(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    format: str | None = None,  # noqa: A002 - the public name of the option
+    on_bad_lines: str = "error",
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Read flow files of any supported format into one canonical flow table.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Files or folders. A folder holding Zeek conn logs (``conn*.log[.gz]``, e.g.
+        rotated hourly logs) is read as one table sorted by ``ts``; any other folder
+        contributes its files ending in :data:`FOLDER_SUFFIXES`, by name.
+    format : str, optional
+        One of :data:`~workbench.io.detect.FORMATS`; detected per file from its
+        content when omitted. ``"zeek"`` and ``"zeek-json"`` both read either layout.
+    on_bad_lines : {"error", "skip"}, default "error"
+        ``"error"`` raises :class:`~workbench.errors.InputFormatError` naming the
+        file and line of the first malformed line; ``"skip"`` drops malformed lines,
+        warns with :class:`~workbench.errors.SkippedLinesWarning` per file and counts
+        them in ``attrs["skipped_lines"]``.
+    progress : bool, default False
+        Show a progress bar over the files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical fields first (see :func:`workbench.schema.conform`), then label
+        fields and the format's extra columns. Files are concatenated in the order
+        given; rows keep each file's order. ``attrs`` holds ``source``,
+        ``skipped_lines`` and ``sources`` (rows read per file).
+
+    Raises
+    ------
+    InputFormatError
+        Unknown format, empty file or (in ``"error"`` mode) a malformed line.
+    SchemaError
+        A required column is missing; the message lists the columns found.
+
+    Examples
+    --------
+    >>> from workbench.datasets import bundled
+    >>> flows = read_flows(bundled("iot23", "CTU-Honeypot-Capture-7-1-labeled.csv"))
+    >>> len(flows), flows["label"].unique().tolist()
+    (130, ['benign'])
+    """
+    check_on_bad_lines(on_bad_lines)
+    if format is not None and format not in FORMATS:
+        message = f"format={format!r} is unknown; pass one of {FORMATS} or None."
+        raise ValueError(message)
+    inputs = _expand(paths)
+    frames: dict[int, list[pd.DataFrame]] = {}
+    sources: dict[str, int] = {}
+    skipped = 0
+    for item in tqdm(inputs, desc="reading flows", unit="file", disable=not progress):
+        table, count = _read_file(item.file, format, on_bad_lines)
+        frames.setdefault(item.group, []).append(table)
+        sources[str(item.file)] = len(table)
+        skipped += count
+    by_time = {item.group: item.by_time for item in inputs}
+    tables = [_join(parts, by_time[group]) for group, parts in frames.items()]
+    result = _join(tables, False)
+    result.attrs = {
+        "source": "; ".join(str(p) for p in _as_list(paths)),
+        "skipped_lines": skipped,
+        "sources": sources,
+    }
+    return result
+
+
+def _as_list(paths: object) -> list:
+    if isinstance(paths, str | os.PathLike):
+        return [paths]
+    return list(paths)  # type: ignore[call-overload]
+
+
+def _expand(paths: object) -> list[_Input]:
+    arguments = _as_list(paths)
+    if not arguments:
+        raise ValueError("paths is empty; pass at least one file or folder.")
+    inputs = []
+    for group, argument in enumerate(arguments):
+        path = Path(argument)
+        if not path.is_dir():
+            inputs.append(_Input(existing_file(path), group, by_time=False))
+            continue
+        files, by_time = _folder_files(path)
+        inputs.extend(_Input(file, group, by_time) for file in files)
+    return inputs
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], bool]:
+    try:
+        return rotated_logs(folder, "conn"), True
+    except InputFormatError:
+        pass
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.name.endswith(FOLDER_SUFFIXES) and p.name[0] != "."
+    )
+    if not files:
+        message = (
+            f"{folder} holds neither Zeek conn logs nor files ending in "
+            f"{FOLDER_SUFFIXES}; pass the flow files themselves."
+        )
+        raise InputFormatError(message)
+    return files, False
+
+
+def _read_file(
+    path: Path, fmt: str | None, on_bad_lines: str
+) -> tuple[pd.DataFrame, int]:
+    fmt = fmt or detect_format(path)
+    unit = "packet record" if fmt == "pcap" else "line"
+    bad = BadLines(str(path), on_bad_lines, unit=unit)
+    parsed = _READERS[fmt](path, bad)
+    parsed = _check_canonical(parsed, bad)
+    skipped = bad.finish()
+    logger.info("%s: %d flows read as %s", path, len(parsed.frame), fmt)
+    return conform(parsed.frame, source=str(path)), skipped
+
+
+def _read_zeek_conn(path: Path, bad: BadLines) -> Parsed:
+    log = parse_zeek_file(path, bad)
+    if log.log_type not in (None, "conn"):
+        message = (
+            f"{path} is a Zeek {log.log_type!r} log, not a conn log; read_flows reads "
+            "conn logs. Use workbench.io.read_zeek_log for other logs."
+        )
+        raise InputFormatError(message)
+    names = list(log.parsed.frame.columns)
+    require_columns(str(path), names, _ZEEK_REQUIRED, "Zeek conn log")
+    if not any(name in names for name in _CONN_ONLY):
+        message = (
+            f"{path} does not look like a Zeek conn log: none of {list(_CONN_ONLY)} "
+            f"is among its fields {names}. Use workbench.io.read_zeek_log instead."
+        )
+        raise SchemaError(message)
+    return log.parsed
+
+
+def _check_canonical(parsed: Parsed, bad: BadLines) -> Parsed:
+    frame = parsed.frame
+    wrong = np.zeros(len(frame), dtype=bool)
+    columns = {}
+    for name, dtype in FIELD_DTYPES.items():
+        if name not in frame.columns or dtype == "string":
+            continue
+        raw = frame[name]
+        columns[name], rejected = convert(raw, _KINDS.get(name, REAL), Markers())
+        rows = np.flatnonzero(rejected)
+        bad.add(parsed.lines[rows], _describer(name, raw, rows))
+        wrong |= rejected
+    return Parsed(frame.assign(**columns), parsed.lines).drop(wrong)
+
+
+def _describer(name: str, raw: pd.Series, rows: np.ndarray) -> Callable[[int], str]:
+    return lambda i: f"field {name!r} holds {raw.iloc[rows[i]]!r}, not a number"
+
+
+def _join(frames: list[pd.DataFrame], by_time: bool) -> pd.DataFrame:
+    table = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if by_time and len(frames) > 1:
+        order = np.argsort(table[TS].to_numpy(dtype=float), kind="stable")
+        table = table.iloc[order].reset_index(drop=True)
+    return table
+
+
+_READERS: dict[str, Callable[[Path, BadLines], Parsed]] = {
+    "zeek": _read_zeek_conn,
+    "zeek-json": _read_zeek_conn,
+    "zeek-csv": parse_zeek_csv,
+    "cicflowmeter": parse_cicflowmeter,
+    "netflow": parse_netflow,
+    "pcap": parse_pcap,
+}
