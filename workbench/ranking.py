@@ -168,8 +168,7 @@ def explanation_table(
     rows = np.argsort(ids, kind="stable")
     picked = order[rows, :keep]
     gather = {
-        key: np.take_along_axis(array[rows], picked, axis=1).ravel()
-        for key, array in columns.items()
+        key: array[rows[:, None], picked].ravel() for key, array in columns.items()
     }
 
     table = {
