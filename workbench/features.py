@@ -1,10 +1,12 @@
 """A fitted, JSON-serialisable encoder from a flow table to a numeric matrix.
 
 Counts and durations are log-scaled then min-max scaled on training rows, categoricals
-are one-hot over the values seen in training (plus ``other`` and ``missing``), ports
-become buckets plus the frequent ports, and addresses become internal/external flags.
-The encoder never clips test values into the training range: out-of-range values are the
-signal. It does not choose which rows are benign; callers fit it on the rows they trust.
+are one-hot over the values seen in training (plus ``other`` and ``missing``), responder
+ports become buckets plus the frequent ports, and addresses become internal/external
+flags; originator ports, addresses themselves and timestamps are identifiers, not
+features. The encoder never clips test values into the training range: out-of-range
+values are the signal. It does not choose which rows are benign; callers fit it on the
+rows they trust.
 """
 
 from __future__ import annotations
@@ -171,7 +173,6 @@ class FlowEncoder:
         blocks = [self._numeric_block(flows, spec) for spec in state.numeric]
         blocks += [_one_hot(flows[c], v, c) for c, v in state.categories.items()]
         blocks.append(self._port_block(flows[schema.RESP_P], state.ports))
-        blocks.append(self._port_buckets(flows[schema.ORIG_P]))
         blocks.append(self._address_flags(flows))
         return np.concatenate(blocks, axis=1).astype(np.float32, copy=False)
 
@@ -303,10 +304,9 @@ def _layout(state: _State) -> tuple[list[str], list[str]]:
     for port in state.ports:
         add(f"{schema.RESP_P}={port}", schema.RESP_P)
     add(f"{schema.RESP_P}={_OTHER}", schema.RESP_P)
-    for column in (schema.RESP_P, schema.ORIG_P):
-        for bucket, _, _ in PORT_BUCKETS:
-            add(f"{column} {bucket}", column)
-        add(f"{column} {_MISSING}", column)
+    for bucket, _, _ in PORT_BUCKETS:
+        add(f"{schema.RESP_P} {bucket}", schema.RESP_P)
+    add(f"{schema.RESP_P} {_MISSING}", schema.RESP_P)
     for column in (schema.ORIG_H, schema.RESP_H):
         for kind in ("internal", "multicast", _MISSING):
             add(f"{column} {kind}", column)
