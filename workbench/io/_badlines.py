@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from workbench.errors import InputFormatError, SkippedLinesWarning
 
@@ -30,6 +31,19 @@ def check_on_bad_lines(on_bad_lines: str) -> str:
         )
         raise ValueError(message)
     return on_bad_lines
+
+
+def field_problem(
+    name: str, raw: pd.Series, rows: np.ndarray, expected: str
+) -> Callable[[int], str]:
+    """A describer for :meth:`BadLines.add`: field ``name`` of ``rows`` is wrong."""
+
+    def describe(i: int) -> str:
+        value = raw.iloc[rows[i]]
+        value = value.item() if isinstance(value, np.generic) else value
+        return f"field {name!r} holds {value!r}, which is not {expected}"
+
+    return describe
 
 
 class BadLines:

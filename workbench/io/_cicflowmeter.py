@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from workbench.io._badlines import BadLines
+from workbench.io._badlines import BadLines, field_problem
 from workbench.io._convert import INT, KEEP, NUMBER, REAL, TEXT, Markers, convert
 from workbench.io._csvfile import require_columns, split_header, to_epoch_seconds
 from workbench.io._delimited import Layout, Parsed, read_delimited
@@ -155,7 +154,7 @@ def _map_time(parsed: Parsed, bad: BadLines) -> Parsed:
     rows = np.flatnonzero(wrong)
     bad.add(
         parsed.lines[rows],
-        lambda i: f"field 'Timestamp' holds {raw.iloc[rows[i]]!r}, not a time stamp",
+        field_problem("Timestamp", raw, rows, "a time stamp"),
     )
     frame = parsed.frame.assign(Timestamp=seconds)
     return Parsed(frame, parsed.lines).drop(wrong)
@@ -175,7 +174,7 @@ def _extras(
         if rejected.any() and (rejected == present).all():
             continue  # a text column of another flow-meter version: keep as text
         rows = np.flatnonzero(rejected)
-        bad.add(lines[rows], _describer(name, raw, rows))
+        bad.add(lines[rows], field_problem(name, raw, rows, "a number"))
         wrong |= rejected
         columns[name] = numbers
     frame = frame.assign(**columns)
@@ -184,10 +183,6 @@ def _extras(
             values = frame[name].to_numpy(dtype=float, na_value=np.nan)
             frame[name + NONFINITE_SUFFIX] = (~np.isfinite(values)).astype(np.int8)
     return frame, wrong
-
-
-def _describer(name: str, raw: pd.Series, rows: np.ndarray) -> Callable[[int], str]:
-    return lambda i: f"field {name!r} holds {raw.iloc[rows[i]]!r}, not a number"
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:

@@ -46,9 +46,19 @@ class Markers:
     set_separator: str = ","
 
 
-def parse_dtype(kind: str) -> str | None:
-    """The dtype to ask the CSV parser for, or ``None`` to let it infer one."""
-    if kind in (TEXT, BOOL) or kind.startswith(TUPLE_PREFIX):
+#: How Zeek writes booleans; the CSV parser reads them itself on the fast path.
+TRUE_TEXT, FALSE_TEXT = "T", "F"
+
+
+def parse_dtype(kind: str, *, fast: bool) -> str | None:
+    """The dtype to ask the CSV parser for, or ``None`` to let it infer one.
+
+    On the fast path booleans are parsed by pandas (which fails on any other token);
+    the exact path reads them as text to find the bad ones.
+    """
+    if kind == BOOL:
+        return "boolean" if fast else "string"
+    if kind == TEXT or kind.startswith(TUPLE_PREFIX):
         return "string"
     return None
 
@@ -128,20 +138,26 @@ def _plain(numbers: pd.Series) -> pd.Series:
 
 def _text(series: pd.Series, markers: Markers) -> pd.Series:
     text = series if series.dtype == "string" else series.astype("string")
-    if markers.empty is not None:
+    if markers.empty:
         # Zeek writes an empty string as the empty marker.
-        text = text.mask((text == markers.empty).fillna(False), "")
+        hit = text.to_numpy(dtype=object, na_value="") == markers.empty
+        if hit.any():
+            text = text.copy()
+            text[hit] = ""
     return text
 
 
 def _bool(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    text = series.astype("string").str.strip()
-    true = text.isin(_TRUE).to_numpy(dtype=bool, na_value=False)
-    false = text.isin(_FALSE).to_numpy(dtype=bool, na_value=False)
-    present = text.notna().to_numpy(dtype=bool)
-    bad = present & ~true & ~false
-    result = pd.array(np.where(true, True, False), dtype="boolean")
-    result[~(true | false)] = pd.NA
+    if series.dtype == "boolean":
+        return series, np.zeros(len(series), dtype=bool)
+    # Few distinct values: classify each once (isin on strings is slow).
+    codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
+    words = [str(value).strip() for value in uniques]
+    truth = np.array([w in _TRUE for w in words] + [False], dtype=bool)
+    known = np.array([w in _TRUE or w in _FALSE for w in words] + [False], dtype=bool)
+    result = pd.array(truth[codes], dtype="boolean")
+    result[~known[codes]] = pd.NA
+    bad = ~known[codes] & (codes >= 0)
     return pd.Series(result, index=series.index), bad
 
 

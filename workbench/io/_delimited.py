@@ -17,10 +17,13 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import InputFormatError
-from workbench.io._badlines import BadLines
+from workbench.io._badlines import BadLines, field_problem
 from workbench.io._convert import (
+    BOOL,
     EXPECTED,
+    FALSE_TEXT,
     INT,
+    TRUE_TEXT,
     TUPLE_PREFIX,
     Markers,
     convert,
@@ -111,8 +114,11 @@ def _parse(body: bytes, layout: Layout, source: str, *, fast: bool) -> pd.DataFr
     dtypes = {
         name: dtype
         for name in layout.names
-        if (dtype := parse_dtype(layout.kinds[name])) is not None
+        if (dtype := parse_dtype(layout.kinds[name], fast=fast)) is not None
     }
+    flags = {}
+    if BOOL in layout.kinds.values():
+        flags = {"true_values": [TRUE_TEXT], "false_values": [FALSE_TEXT]}
     if not body.strip():
         return pd.DataFrame(
             {name: pd.Series([], dtype=object) for name in layout.names}
@@ -132,6 +138,7 @@ def _parse(body: bytes, layout: Layout, source: str, *, fast: bool) -> pd.DataFr
             engine="c",
             encoding="utf-8",
             low_memory=False,
+            **flags,
         )
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         if fast:
@@ -169,11 +176,7 @@ def _describer(
         expected = f"a list of {inner} items separated by {markers.set_separator!r}"
     else:
         expected = EXPECTED.get(kind, "a value")
-
-    def describe(i: int) -> str:
-        return f"field {name!r} holds {raw.iloc[rows[i]]!r}, which is not {expected}"
-
-    return describe
+    return field_problem(name, raw, rows, expected)
 
 
 def _may_be_inexact(raw: pd.Series) -> bool:

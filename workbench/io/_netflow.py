@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.io._badlines import BadLines
+from workbench.io._badlines import BadLines, field_problem
 from workbench.io._convert import INT, KEEP, REAL, TEXT
 from workbench.io._csvfile import require_columns, split_header, to_epoch_seconds
 from workbench.io._delimited import Layout, Parsed, read_delimited
@@ -115,7 +115,7 @@ def _report(
     rows = np.flatnonzero(rejected)
     bad.add(
         lines[rows],
-        lambda i: f"field {name!r} holds {raw.iloc[rows[i]]!r}, not {expected}",
+        field_problem(name, raw, rows, expected),
     )
 
 

@@ -57,9 +57,12 @@ def is_clean(data: bytes, *, sep: bytes, n_fields: int, quoted: bool) -> bool:
     alone would miss a record with one field too many next to one with one too few,
     which is why the parser must still stop on a too-long record (pandas does).
     """
-    if not data or b"\n\n" in data or data.startswith(b"\n") or b"\r" in data:
+    if not data or data.startswith((b"\n", b"#")) or b"\r" in data:
         return False
-    if b"\n#" in data or data.startswith(b"#"):
+    # With two fields or more, a blank line breaks the separator count below.
+    if n_fields < 2 and b"\n\n" in data:
+        return False
+    if b"#" in data and b"\n#" in data:
         return False
     if quoted and b'"' in data:
         return False

@@ -47,7 +47,7 @@ def read_bytes(path: Path) -> bytes:
     data = path.read_bytes()
     if data[:2] == GZIP_MAGIC:
         data = _gunzip(data, path)
-    if not data.strip():
+    if not data or data.isspace():
         message = f"{path} is empty; pass a file that holds flows or log lines."
         raise InputFormatError(message)
     return data

@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from workbench.io._badlines import BadLines
+from workbench.io._badlines import BadLines, field_problem
 from workbench.io._delimited import Parsed
 from workbench.io._records import Region, scan
 from workbench.schema import TS
@@ -109,7 +109,7 @@ def _check_ts(parsed: Parsed, bad: BadLines) -> Parsed:
     rows = np.flatnonzero(wrong)
     bad.add(
         parsed.lines[rows],
-        lambda i: f"field 'ts' holds {raw.iloc[rows[i]]!r}, which is not a time stamp",
+        field_problem(_TS, raw, rows, "a time stamp"),
     )
     frame = parsed.frame.assign(**{_TS: values})
     return Parsed(frame, parsed.lines).drop(wrong)

@@ -151,7 +151,9 @@ def _header_text(source: str, line: bytes, number: int) -> str:
 
 
 def _footer_start(data: bytes, start: int) -> int:
-    end = len(data.rstrip(b"\r\n"))
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1
     while end > start:
         line_start = data.rfind(b"\n", start, end) + 1
         line_start = max(line_start, start)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.io._badlines import BadLines
+from workbench.io._badlines import BadLines, field_problem
 from workbench.io._convert import INT, REAL, TEXT, TIME, Markers
 from workbench.io._csvfile import require_columns, split_header
 from workbench.io._delimited import Layout, Parsed, read_delimited
@@ -103,10 +103,7 @@ def _normalise_labels(parsed: Parsed, bad: BadLines) -> Parsed:
     rows = np.flatnonzero(wrong)
     bad.add(
         parsed.lines[rows],
-        lambda i: (
-            f"field 'label' holds {raw.iloc[rows[i]]!r}, which is neither "
-            f"{BENIGN!r} nor {MALICIOUS!r} (in any case)"
-        ),
+        field_problem(LABEL, raw, rows, f"{BENIGN!r} or {MALICIOUS!r} in any case"),
     )
     frame = parsed.frame.assign(**{LABEL: lowered.astype("string")})
     return Parsed(frame, parsed.lines).drop(wrong)

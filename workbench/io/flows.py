@@ -19,7 +19,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from workbench.errors import InputFormatError, SchemaError
-from workbench.io._badlines import BadLines, check_on_bad_lines
+from workbench.io._badlines import BadLines, check_on_bad_lines, field_problem
 from workbench.io._cicflowmeter import parse_cicflowmeter
 from workbench.io._convert import INT, REAL, TIME, Markers, convert
 from workbench.io._csvfile import require_columns
@@ -219,13 +219,9 @@ def _check_canonical(parsed: Parsed, bad: BadLines) -> Parsed:
         raw = frame[name]
         columns[name], rejected = convert(raw, _KINDS.get(name, REAL), Markers())
         rows = np.flatnonzero(rejected)
-        bad.add(parsed.lines[rows], _describer(name, raw, rows))
+        bad.add(parsed.lines[rows], field_problem(name, raw, rows, "a number"))
         wrong |= rejected
     return Parsed(frame.assign(**columns), parsed.lines).drop(wrong)
-
-
-def _describer(name: str, raw: pd.Series, rows: np.ndarray) -> Callable[[int], str]:
-    return lambda i: f"field {name!r} holds {raw.iloc[rows[i]]!r}, not a number"
 
 
 def _join(frames: list[pd.DataFrame], by_time: bool) -> pd.DataFrame:

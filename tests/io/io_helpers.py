@@ -1,0 +1,65 @@
+"""Helpers of the reader tests: bundled paths and independent counts of their content.
+
+Counts here are made with plain Python string handling, not with the readers, so that a
+test compares the readers against a second, independent reading of the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+from workbench.datasets import DATA_DIR
+
+ZEEK_TSV = DATA_DIR / "zeek" / "tsv"
+ZEEK_JSON = DATA_DIR / "zeek" / "json"
+IOT23 = sorted((DATA_DIR / "iot23").glob("*.csv"))
+CICIDS = sorted((DATA_DIR / "cicids2017").glob("*.csv"))
+CIDDS = DATA_DIR / "cidds001" / "cidds001_week3_sample8k.csv"
+PCAPS = sorted(DATA_DIR.glob("pcaps/*/*.pcap"))
+
+
+def tsv_rows(path: Path) -> list[list[str]]:
+    """Data rows of a Zeek TSV log, split on tabs."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def tsv_fields(path: Path) -> list[str]:
+    """Field names of the ``#fields`` line of a Zeek TSV log."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#fields"):
+            return line.split("\t")[1:]
+    raise AssertionError(f"{path} has no #fields line")
+
+
+def json_records(path: Path) -> list[dict]:
+    """Objects of a JSON-lines file, one per non-blank line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def csv_data_lines(path: Path) -> int:
+    """Number of non-blank lines after the header line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return sum(1 for line in lines[1:] if line.strip())
+
+
+def count_packets(path: Path) -> int:
+    """Packets in a pcap or pcapng file, counted from the record headers."""
+    data = path.read_bytes()
+    if data[:4] == b"\x0a\x0d\x0d\x0a":
+        order = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+        offset, packets = 0, 0
+        while offset + 8 <= len(data):
+            kind, length = struct.unpack_from(order + "II", data, offset)
+            packets += kind in (2, 3, 6)
+            offset += length
+        return packets
+    order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    offset, packets = 24, 0
+    while offset + 16 <= len(data):
+        offset += 16 + struct.unpack_from(order + "I", data, offset + 8)[0]
+        packets += 1
+    return packets
