@@ -9,7 +9,7 @@ labelled metrics (``workbench.evaluation``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +48,11 @@ class Analysis:
     inputs: np.ndarray
     errors: np.ndarray
     scores: np.ndarray
-    reconstructions: np.ndarray = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.reconstructions = self.inputs + self.errors
+    @property
+    def reconstructions(self) -> np.ndarray:
+        """Reconstructions of every flow (computed on demand from inputs and errors)."""
+        return self.inputs + self.errors
 
     @property
     def alerts(self) -> np.ndarray:
@@ -78,17 +79,18 @@ class Analysis:
         if ids.size and (ids.min() < 0 or ids.max() >= len(self.scores)):
             raise IndexError(f"alert ids must lie in [0, {len(self.scores)})")
         names = self.detector.feature_names
+        errors = self.errors[ids].astype(np.float64)
         kwargs = {
             "feature_names": names,
             "alert_ids": ids,
             "values": self.inputs[ids],
-            "reconstructions": self.reconstructions[ids],
+            "reconstructions": self.inputs[ids] + self.errors[ids],
             "top": top,
         }
         if method == "pvalues":
-            return self.detector.explainer.explain(self.errors[ids], **kwargs)
+            return self.detector.explainer.explain(errors, **kwargs)
         if method == "abs":
-            return explain_abs(self.errors[ids], **kwargs)
+            return explain_abs(errors, **kwargs)
         raise ValueError(f"method must be 'pvalues' or 'abs', got {method!r}")
 
 
@@ -156,7 +158,8 @@ class FlowDetector:
         if not hasattr(self, "explainer"):
             raise NotFittedError("call FlowDetector.fit or FlowDetector.load first")
         X = self.encoder.transform(flows)
-        errors = self.autoencoder.errors(X)
+        # float32 for the bulk; the explained rows are cast back to float64.
+        errors = self.autoencoder.errors(X, dtype=np.float32)
         scores = self.autoencoder.scores_from_errors(errors, X)
         return Analysis(self, flows.reset_index(drop=True), X, errors, scores)
 

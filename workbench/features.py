@@ -174,7 +174,13 @@ class FlowEncoder:
         blocks += [_one_hot(flows[c], v, c) for c, v in state.categories.items()]
         blocks.append(self._port_block(flows[schema.RESP_P], state.ports))
         blocks.append(self._address_flags(flows))
-        return np.concatenate(blocks, axis=1).astype(np.float32, copy=False)
+        # Fill a column-major float32 matrix block by block: one cast, no big concat.
+        out = np.empty((len(flows), len(state.feature_names)), np.float32, order="F")
+        start = 0
+        for block in blocks:
+            out[:, start : start + block.shape[1]] = block
+            start += block.shape[1]
+        return np.ascontiguousarray(out)
 
     def fit_transform(self, flows: pd.DataFrame) -> np.ndarray:
         """Fit on ``flows`` and return their encoding."""
