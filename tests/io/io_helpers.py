@@ -46,20 +46,42 @@ def csv_data_lines(path: Path) -> int:
     return sum(1 for line in lines[1:] if line.strip())
 
 
-def count_packets(path: Path) -> int:
-    """Packets in a pcap or pcapng file, counted from the record headers."""
-    data = path.read_bytes()
+def _frames(data: bytes):
+    """Yield the captured bytes of each packet of a pcap or pcapng file."""
     if data[:4] == b"\x0a\x0d\x0d\x0a":
         order = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
-        offset, packets = 0, 0
-        while offset + 8 <= len(data):
+        offset = 0
+        while offset + 12 <= len(data):
             kind, length = struct.unpack_from(order + "II", data, offset)
-            packets += kind in (2, 3, 6)
+            if offset + length > len(data):
+                return
+            if kind == 6:
+                captured = struct.unpack_from(order + "I", data, offset + 20)[0]
+                yield data[offset + 28 : offset + 28 + captured]
             offset += length
-        return packets
+        return
     order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    offset, packets = 24, 0
+    offset = 24
     while offset + 16 <= len(data):
-        offset += 16 + struct.unpack_from(order + "I", data, offset + 8)[0]
-        packets += 1
-    return packets
+        captured = struct.unpack_from(order + "I", data, offset + 8)[0]
+        if offset + 16 + captured > len(data):
+            return
+        yield data[offset + 16 : offset + 16 + captured]
+        offset += 16 + captured
+
+
+def count_packets(path: Path) -> int:
+    """Complete packets in a pcap or pcapng file, counted from the record headers."""
+    return sum(1 for _ in _frames(path.read_bytes()))
+
+
+def count_ip_packets(path: Path) -> int:
+    """Complete Ethernet frames carrying IPv4 or IPv6 (directly or in one VLAN tag)."""
+    ip_types = (b"\x08\x00", b"\x86\xdd")
+    count = 0
+    for frame in _frames(path.read_bytes()):
+        ethertype = frame[12:14]
+        if ethertype == b"\x81\x00":
+            ethertype = frame[16:18]
+        count += ethertype in ip_types
+    return count

@@ -62,6 +62,9 @@ def _load_each(data: bytes, bad: BadLines) -> tuple[list[dict], np.ndarray]:
             continue
         try:
             record = json.loads(data[start:end])
+        except UnicodeDecodeError:
+            problems.append((line, "the line holds bytes that are not UTF-8"))
+            continue
         except ValueError as exc:
             problems.append((line, f"the line is not valid JSON ({exc})"))
             continue
