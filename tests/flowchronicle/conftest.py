@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from fc_helpers import planted_table
 
 from workbench.datasets import bundled
+from workbench.flowchronicle.model import FlowModel, build_model
+from workbench.flowchronicle.prepare import prepare_flows
+from workbench.flowchronicle.search import MiningResult, SearchSettings, mine_patterns
 from workbench.flowchronicle.sessions import TCP_FLAGS
 from workbench.schema import (
     DURATION,
@@ -53,3 +57,16 @@ def cidds_table(n_rows: int | None = None) -> pd.DataFrame:
 def cidds_small() -> pd.DataFrame:
     """The first 1,500 records of the CIDDS-001 sample as a canonical table."""
     return cidds_table(1500)
+
+
+@pytest.fixture(scope="session")
+def planted_result() -> MiningResult:
+    """Mining result on the planted DNS-then-HTTPS data (10 rounds)."""
+    prepared = prepare_flows(planted_table(seed=0))
+    return mine_patterns(prepared, SearchSettings(max_iterations=10, progress=False))
+
+
+@pytest.fixture(scope="session")
+def planted_model(planted_result) -> FlowModel:
+    """The generative model of :func:`planted_result`."""
+    return build_model(planted_result, input_file="planted.csv")
