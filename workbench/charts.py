@@ -29,6 +29,7 @@ __all__ = [
     "label_chart",
     "score_bins",
     "score_distribution",
+    "analysis_distribution",
     "alert_points",
     "alert_selection",
     "alert_scatter",
@@ -204,6 +205,18 @@ def score_distribution(
         .properties(
             width=520, height=220, title="Anomaly scores; dashed rule: threshold"
         )
+    )
+
+
+def analysis_distribution(analysis: Analysis, *, bins: int = 60) -> alt.LayerChart:
+    """:func:`score_distribution` of an analysis at its detector's current threshold."""
+    threshold = analysis.detector.autoencoder.threshold
+    return score_distribution(
+        threshold.reference_scores,
+        analysis.scores,
+        threshold.value,
+        test_labels=analysis.flows.get(schema.LABEL),
+        bins=bins,
     )
 
 
