@@ -96,7 +96,9 @@ def scan(region: Region, *, sep: bytes, quoted: bool, comment: bytes | None) -> 
     fields = 1 + np.searchsorted(separators, ends) - np.searchsorted(separators, starts)
     blank = ends == starts
     first_byte = arr[np.minimum(starts, max(arr.size - 1, 0))]
-    is_comment = ~blank & (first_byte == ord(comment)) if comment else blank & False
+    is_comment = np.zeros_like(blank)
+    if comment:
+        is_comment = ~blank & (first_byte == ord(comment))
     bad_utf8 = _bad_utf8_records(region.data, arr, starts, ends)
     return Records(starts, ends, lines, fields, blank, is_comment, bad_utf8)
 

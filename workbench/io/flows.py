@@ -68,7 +68,7 @@ class _Input:
 def read_flows(
     paths: str | os.PathLike | Sequence[str | os.PathLike],
     *,
-    format: str | None = None,  # noqa: A002 - the public name of the option
+    format: str | None = None,
     on_bad_lines: str = "error",
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -105,6 +105,35 @@ def read_flows(
         Unknown format, empty file or (in ``"error"`` mode) a malformed line.
     SchemaError
         A required column is missing; the message lists the columns found.
+
+    Notes
+    -----
+    How each format maps onto the canonical fields:
+
+    - ``zeek``, ``zeek-json``: conn fields as Zeek wrote them; other fields
+      (``local_orig``, ``missed_bytes``, ``tunnel_parents``, ...) stay as extras.
+    - ``zeek-csv``: ``detailed-label`` becomes ``detailed_label`` (``-`` missing);
+      labels are lower-cased; any other label value is a malformed line.
+    - ``cicflowmeter``: ``Timestamp`` text without a zone is read as UTC (the
+      corrected CIC-IDS2017 files are UTC; the original release's local 12-hour
+      times are not corrected); ``Flow Duration`` microseconds become seconds;
+      ``Protocol`` numbers become names (``tcp``, ``udp``, ``icmp``, else the
+      number as text); ``BENIGN`` is benign, any other label malicious with the
+      text in ``detailed_label`` (``NeedManualLabel`` means unlabelled). Every
+      other statistic stays as a numeric extra under its stripped name, NaN and
+      infinities kept, plus an ``int8`` 0/1 column ``"<name>:nonfinite"`` for each
+      of ``_cicflowmeter.NONFINITE_COLUMNS`` (``Flow Bytes/s``, ``Flow Packets/s``,
+      ``Flow IAT Mean/Std/Max/Min``) in every file. ``id`` (a row number) and
+      ``Attempted Category`` (label metadata) are dropped so that they never
+      become model inputs.
+    - ``netflow``: ``Date first seen`` is read as UTC wall-clock time (CIDDS-001
+      prints local time without a zone); records are one-way, so ``resp_*`` stay
+      missing; ``Flags`` and ``Flows`` become ``tcp_flags`` and ``flows``; rows
+      keep the file's order, which is not time order.
+    - ``pcap``: nfstream flows (idle timeout 120 s, active 1800 s); ``orig_bytes``
+      and ``resp_bytes`` are payload bytes including retransmissions,
+      ``*_ip_bytes`` count from the IP header; ``uid`` is ``"nf<flow id>"``, unique
+      within one capture only; ``service``, ``conn_state``, ``history`` missing.
 
     Examples
     --------
