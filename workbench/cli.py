@@ -68,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (WorkbenchError, FileNotFoundError, IsADirectoryError) as exc:
         print(f"workbench {args.command}: error: {exc}", file=sys.stderr)  # noqa: T201
         return EXIT_USAGE
+    except ImportError as exc:
+        # An optional extra (pcap, graph, shap) is not installed.
+        message = f"workbench {args.command}: error: {exc}"
+        print(message, file=sys.stderr)  # noqa: T201
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":
