@@ -76,7 +76,7 @@ def write_flows(
         path.write_text(to_zeek_conn(flows))
     else:
         flows.to_csv(path, index=False)
-    logger.info("wrote %d flows to %s", len(flows), path)
+    logger.debug("wrote %d flows to %s", len(flows), path)
     return path
 
 
