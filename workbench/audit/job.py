@@ -17,6 +17,7 @@ from pathlib import Path
 import altair as alt
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from workbench.audit import charts
 from workbench.audit._rows import FILE, FILE_ROW
@@ -78,8 +79,8 @@ def read_table(paths: Sequence[str | Path], *, progress: bool = False) -> pd.Dat
     ('CTU-Honeypot-Capture-7-1-labeled.csv', 129)
     """
     frames = []
-    for path in paths:
-        table = read_flows([path], progress=progress)
+    for path in tqdm(paths, desc="reading flows", unit=" file", disable=not progress):
+        table = read_flows([path])
         table[FILE] = Path(path).name
         table[FILE_ROW] = np.arange(len(table))
         frames.append(table)
@@ -159,6 +160,7 @@ def _audit_capture(
     # Scans are a property of flows: meter the capture (nfstream) and look at those.
     flows = read_flows([path])
     found = _scan(flows, scans)
+    # Metered flows carry no labels: the third finding (scans labelled benign) is moot.
     result.findings += scan_findings(flows, found, path.name)[:2]
     result.tables[f"{stem}_scan_episodes"] = found.episodes
 
