@@ -27,6 +27,7 @@ __all__ = [
     "duplicate_pattern",
     "fix_cell",
     "set_bandwidth",
+    "parse_value",
 ]
 
 
@@ -163,14 +164,17 @@ def fix_cell(
     return _checked(_with_pattern(model, index, pattern))
 
 
-def _normalise(model: FlowModel, feature: str, value: object) -> object:
+def _kind(model: FlowModel, feature: str) -> str:
     try:
-        kind = model.feature(feature).kind
+        return model.feature(feature).kind
     except KeyError:
         names = [f.name for f in model.features]
-        raise ModelEditError(
-            f"unknown feature {feature!r}; use one of {names}."
-        ) from None
+        message = f"unknown feature {feature!r}; use one of {names}."
+        raise ModelEditError(message) from None
+
+
+def _normalise(model: FlowModel, feature: str, value: object) -> object:
+    kind = _kind(model, feature)
     if kind == "count":
         low, high = (value, value + 1) if np.isscalar(value) else value
         low, high = int(low), int(high)
@@ -223,3 +227,34 @@ def _condition(node: Node, nodes: tuple[Node, ...], parent: int, chosen: int) ->
     table = np.take(table, chosen, axis=axis)
     parents = tuple(p for p in node.parents if p != parent)
     return replace(node, parents=parents, cpt=table.reshape(-1, len(node.domain)))
+
+
+def parse_value(model: FlowModel, feature: str, text: str) -> object:
+    """A typed cell value from text: a port number, a word, or ``lo-hi`` for bins.
+
+    Examples
+    --------
+    >>> from workbench.flowchronicle.prepare import Feature
+    >>> m = FlowModel((Feature("DstPt", "id.resp_p", "categorical"),
+    ...                Feature("BwdByt", "orig_bytes", "count")), (), (), (0, 1), 0.0)
+    >>> parse_value(m, "DstPt", " 443 "), parse_value(m, "BwdByt", "40-53")
+    (443, (40, 53))
+    """
+    kind = _kind(model, feature)
+    text = text.strip()
+    try:
+        if kind in ("count", "real"):
+            parts = [float(p) for p in text.replace(",", "-").split("-") if p.strip()]
+            if len(parts) not in (1, 2):
+                raise ValueError(text)
+            value = parts[0] if len(parts) == 1 else tuple(parts)
+            return _normalise(model, feature, value)
+        if feature == "DstPt":
+            return int(text)
+    except ValueError:
+        message = (
+            f"{feature}: cannot read {text!r}; give a number, or 'lo-hi' for a binned "
+            "feature."
+        )
+        raise ModelEditError(message) from None
+    return text
