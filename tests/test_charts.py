@@ -117,7 +117,7 @@ def test_alert_scatter_selects_alert_ids_and_colours_by_truth():
     assert param["select"]["fields"] == ["alert_id"]
     assert param["value"] == [{"alert_id": 7}]
     assert spec["encoding"]["x"]["field"] == "time"
-    assert spec["encoding"]["y"]["scale"] == {"type": "log"}
+    assert spec["encoding"]["y"]["scale"]["type"] == "log"
     assert spec["encoding"]["color"]["field"] == "truth"
 
 
@@ -137,8 +137,10 @@ def test_pvalue_bars_put_rank_one_on_top_and_floor_zero():
 
     spec = charts.pvalue_bars(table, top=3).to_dict()
 
-    assert spec["encoding"]["y"]["sort"]["field"] == "rank"
-    assert spec["encoding"]["y"]["sort"]["order"] == "ascending"
+    bars, marks = spec["layer"]
+    assert bars["encoding"]["y"]["sort"]["field"] == "rank"
+    assert bars["encoding"]["y"]["sort"]["order"] == "ascending"
+    assert marks["transform"] == [{"filter": "datum.beyond_reference"}]
     rows = _dataset(spec, "minus_log10_p")
     assert [r["feature"] for r in rows] == ["f1", "f2", "f0"]
     assert rows[0]["minus_log10_p"] == pytest.approx(-np.log10(charts.P_FLOOR))

@@ -52,6 +52,7 @@ _ABOVE = "input above reconstruction"
 _BELOW = "input below reconstruction"
 _DIRECTION_COLOURS = ["#5e3c99", "#e66101"]
 _BAR_WIDTH = 260
+_BAR_TOOLTIP = ["feature:N", "p_value:Q", "error:Q", "value:Q", "reconstruction:Q"]
 
 
 def label_counts(flows: pd.DataFrame) -> pd.DataFrame:
@@ -288,7 +289,9 @@ def alert_scatter(
         .mark_circle()
         .encode(
             x=x,
-            y=alt.Y("score:Q").scale(type="log").title("anomaly score (log scale)"),
+            y=alt.Y("score:Q")
+            .scale(type="log", nice=False)
+            .title("anomaly score (log scale)"),
             color=colour,
             size=alt.condition(alert, alt.value(140), alt.value(30)),
             opacity=alt.condition(alert, alt.value(1.0), alt.value(0.5)),
@@ -319,34 +322,44 @@ def _bar_table(explanation: pd.DataFrame, top: int, by_pvalue: bool) -> pd.DataF
     return table
 
 
-def _bars(table: pd.DataFrame, x: alt.X, sort_field: str, title: str) -> alt.Chart:
-    tooltip = [c for c in table.columns if c not in ("direction",)]
+def _feature_axis(sort_field: str) -> alt.Y:
+    order = alt.EncodingSortField(sort_field, op="min", order="ascending")
+    return alt.Y("feature:N").sort(order).title(None)
+
+
+def _bars(data: object, x: alt.X, sort_field: str, title: str) -> alt.Chart:
     return (
-        alt.Chart(table, title=title)
+        alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("feature:N")
-            .sort(alt.EncodingSortField(sort_field, op="min", order="ascending"))
-            .title(None),
+            y=_feature_axis(sort_field),
             color=alt.Color("direction:N")
             .scale(domain=[_ABOVE, _BELOW], range=_DIRECTION_COLOURS)
             .legend(orient="bottom", title=None),
-            tooltip=tooltip,
+            tooltip=_BAR_TOOLTIP,
         )
         .properties(width=_BAR_WIDTH)
     )
 
 
-def pvalue_bars(explanation: pd.DataFrame, *, top: int = 10) -> alt.Chart:
+def pvalue_bars(explanation: pd.DataFrame, *, top: int = 10) -> alt.LayerChart:
     """Bars of −log10 p per feature, most abnormal (rank 1) on top.
 
     ``explanation`` is an AE-pvalues explanation table; give it one alert (or filter
-    the chart by the ``alert`` selection, as :func:`linked_alerts` does).
+    the chart by the ``alert`` selection, as :func:`linked_alerts` does). Bars of
+    p-values of zero end at :data:`P_FLOOR` and are marked "p = 0".
     """
     table = _bar_table(explanation, top, by_pvalue=True)
     x = alt.X("minus_log10_p:Q").title("−log10 p-value (longer = more abnormal)")
-    return _bars(table, x, "rank", "Feature p-values (AE-pvalues)")
+    bars = _bars(alt.Undefined, x, "rank", "Feature p-values (AE-pvalues)")
+    marks = (
+        alt.Chart()
+        .mark_text(align="right", dx=-4, color="white", fontSize=10)
+        .encode(x=x, y=_feature_axis("rank"), text=alt.value("p = 0"))
+        .transform_filter("datum.beyond_reference")
+    )
+    return alt.layer(bars, marks, data=table)
 
 
 def error_bars(explanation: pd.DataFrame, *, top: int = 10) -> alt.Chart:
