@@ -123,10 +123,14 @@ def _decode_network(
     ethertype: int, data: bytes, src_mac: str | None = None, dst_mac: str | None = None
 ) -> Frame:
     macs = {"src_mac": src_mac, "dst_mac": dst_mac}
-    if ethertype == 0x0800:
-        return _decode_ipv4(data, macs)
-    if ethertype == 0x86DD:
-        return _decode_ipv6(data, macs)
+    try:
+        if ethertype == 0x0800:
+            return _decode_ipv4(data, macs)
+        if ethertype == 0x86DD:
+            return _decode_ipv6(data, macs)
+    except (struct.error, IndexError, ValueError, OSError):
+        # A header cut short: keep the link-layer fields already read.
+        return Frame(**macs)
     name = _ETHERTYPES.get(ethertype)
     if name is None:
         # Values below 0x0600 are IEEE 802.3 lengths, not types.

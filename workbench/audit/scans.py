@@ -127,7 +127,9 @@ def _episodes(views: pd.DataFrame, min_ports: int, min_hosts: int) -> pd.DataFra
     found = vertical.assign(vertical=True).merge(
         horizontal.assign(horizontal=True), on=keys, how="outer"
     )
-    found = found.fillna({"vertical": False, "horizontal": False})
+    found = found.fillna({"vertical": False, "horizontal": False}).astype(
+        {"vertical": bool, "horizontal": bool}
+    )
     kinds = np.select(
         [found["vertical"] & found["horizontal"], found["vertical"]],
         ["vertical+horizontal", "vertical"],
