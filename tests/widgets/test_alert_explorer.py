@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from widgets import AlertExplorer, ThresholdPanel
+from widgets.alert_explorer import AlertExplorer
+from widgets.threshold_panel import ThresholdPanel
 from workbench import charts, schema
 
 

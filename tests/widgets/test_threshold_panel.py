@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from widgets import ThresholdPanel
+from widgets.threshold_panel import ThresholdPanel
 from workbench import charts, schema
 from workbench.autoencoder import AutoencoderDetector
 from workbench.detector import Analysis, FlowDetector
