@@ -102,6 +102,7 @@ def run_detection(
     epochs: int = 100,
     seed: int = 0,
     progress: bool = True,
+    pvalue_mode: str = "interp",
 ) -> DetectionRun:
     """Train the autoencoder and the Isolation Forest on benign flows; score the test.
 
@@ -120,7 +121,8 @@ def run_detection(
     autoencoder = AutoencoderDetector(
         max_epochs=epochs, fpr=fpr, seed=seed, progress=progress
     )
-    detector = FlowDetector(autoencoder=autoencoder).fit(benign)
+    detector = FlowDetector(autoencoder=autoencoder, pvalue_mode=pvalue_mode)
+    detector.fit(benign)
     analysis = detector.analyse(test_flows)
 
     reference = IsolationForestReference(fpr=fpr, seed=seed)
