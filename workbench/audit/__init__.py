@@ -19,6 +19,7 @@ from workbench.audit.flows import flow_findings
 from workbench.audit.job import (
     AuditResult,
     ScanSettings,
+    audit_table,
     read_table,
     run_audit,
     write_audit,
@@ -36,6 +37,7 @@ __all__ = [
     "ScanResult",
     "ScanSettings",
     "audit_pcap",
+    "audit_table",
     "deduplicate_pcap",
     "dropna_loss",
     "flow_findings",

@@ -11,8 +11,10 @@ does not correct labels in files.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -118,6 +120,26 @@ class LabelFaultCost:
                 figures = _figures(name, labels, alerts, self.analysis.scores)
                 rows.append({"target_fpr": target, **figures})
         return pd.DataFrame(rows)
+
+    def write(self, folder: str | Path) -> list[Path]:
+        """Write ``label_fault_cost.json`` (figures, sweep, alert rates) and CSVs."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = {
+            "figures": self.figures,
+            "sweep": self.sweep(),
+            "alert_rates": self.alert_rates,
+        }
+        written = []
+        for name, table in tables.items():
+            written.append(folder / f"label_fault_{name}.csv")
+            table.to_csv(written[-1], index=False)
+        records = {
+            k: json.loads(t.to_json(orient="records")) for k, t in tables.items()
+        }
+        written.append(folder / "label_fault_cost.json")
+        written[-1].write_text(json.dumps(records, indent=1) + "\n")
+        return written
 
     def roc(self) -> pd.DataFrame:
         """ROC points (``labels``, ``fpr``, ``tpr``) of the scores under both labels."""

@@ -34,7 +34,14 @@ from workbench.audit.report import Finding, summary_table, write_report
 from workbench.audit.scans import ScanResult, scan_candidates, scan_findings
 from workbench.io import read_flows
 
-__all__ = ["ScanSettings", "AuditResult", "read_table", "run_audit", "write_audit"]
+__all__ = [
+    "ScanSettings",
+    "AuditResult",
+    "read_table",
+    "run_audit",
+    "audit_table",
+    "write_audit",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +139,26 @@ def run_audit(
             audit = result.pcaps[-1]
             deduplicate_pcap(capture, target, rule=dedup_rule, audit=audit)
     if tables:
-        _audit_flows(result, tables, scans, progress)
+        flows = read_table(tables, progress=progress)
+        _audit_flows(result, flows, _source_name(tables), scans)
+    result.charts["findings"] = charts.findings_chart(result.summary)
+    return result
+
+
+def audit_table(
+    flows: pd.DataFrame, source: str, *, scans: ScanSettings | None = None
+) -> AuditResult:
+    """Run the flow-table checks on a table in memory (e.g. after relabelling).
+
+    Examples
+    --------
+    >>> from workbench.datasets import bundled, IOT23_BENIGN
+    >>> result = audit_table(read_table([bundled(IOT23_BENIGN[2])]), "honeypot 7-1")
+    >>> int(result.summary.query("check == 'scan flows'")["count"].iloc[0])
+    0
+    """
+    result = AuditResult()
+    _audit_flows(result, flows, source, scans or ScanSettings())
     result.charts["findings"] = charts.findings_chart(result.summary)
     return result
 
@@ -175,10 +201,8 @@ def _scan(flows: pd.DataFrame, scans: ScanSettings) -> ScanResult:
 
 
 def _audit_flows(
-    result: AuditResult, paths: list[Path], scans: ScanSettings, progress: bool
+    result: AuditResult, flows: pd.DataFrame, source: str, scans: ScanSettings
 ) -> None:
-    flows = read_table(paths, progress=progress)
-    source = _source_name(paths)
     found = _scan(flows, scans)
     result.flows, result.scans = flows, found
     result.findings += flow_findings(flows, source)
