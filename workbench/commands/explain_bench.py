@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 NAME = "explain-bench"
@@ -15,8 +14,6 @@ HELP = (
 #: Value of --data that selects the arithmetic toy set.
 TOY = "toy"
 _METHOD_KEYS = ("pvalues-interp", "pvalues-exact", "abs", "shap", "random")
-
-logger = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -169,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
 def _options(args: argparse.Namespace) -> dict:
     """Keyword arguments of ``run_benchmark`` from the command line."""
     from workbench.errors import WorkbenchError
-    from workbench.explain_bench.methods import METHOD_KEYS, METHODS, SHAP
+    from workbench.explain_bench.methods import METHOD_KEYS, available_methods
     from workbench.explain_bench.shap_ae import ShapAE
 
     problems = []
@@ -195,7 +192,7 @@ def _options(args: argparse.Namespace) -> dict:
     if args.methods:
         methods = tuple(METHOD_KEYS[key] for key in args.methods)
     else:
-        methods = tuple(m for m in METHODS if m != SHAP or _shap_installed())
+        methods = available_methods()
     shap = ShapAE(
         n_records=args.shap_records,
         background_size=args.shap_background,
@@ -210,15 +207,3 @@ def _options(args: argparse.Namespace) -> dict:
         "fpr": args.fpr,
         "tiebreak_fit": args.tiebreak_fit,
     }
-
-
-def _shap_installed() -> bool:
-    import importlib.util
-
-    if importlib.util.find_spec("shap") is None:
-        logger.warning(
-            "the optional 'shap' package is not installed, so SHAP_AE is left out; "
-            "pip install 'netsec-workbench[shap]' to compare it"
-        )
-        return False
-    return True

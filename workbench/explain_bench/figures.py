@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 
 from workbench import charts
-from workbench.explain_bench.methods import ABS, METHODS, PVALUES_INTERP
+from workbench.explain_bench.methods import METHODS
 from workbench.explain_bench.run import BenchResult
 from workbench.explain_bench.samples import BenchSamples
 
 __all__ = [
     "INJECTED_MARK",
-    "OUTCOMES",
     "topk_chart",
     "time_chart",
     "mark_injected",
@@ -30,8 +29,6 @@ __all__ = [
 
 #: Put in front of the name of an injected feature in every bar chart.
 INJECTED_MARK = "★ "
-#: Whether AE-pvalues and AE-abs put an injected feature first, per noised row.
-OUTCOMES = ("both top-1", "only AE-pvalues top-1", "only AE-abs top-1", "neither")
 _WIDTH = 260
 
 
@@ -155,16 +152,11 @@ def sample_points(samples: BenchSamples, *, limit: int = 500) -> pd.DataFrame:
     """Noised rows for :func:`workbench.charts.alert_scatter`, coloured by outcome.
 
     Columns ``alert_id`` (the sample), ``score``, ``truth`` (one of
-    :data:`OUTCOMES`), ``target`` and ``kind``; the ``limit`` highest scores.
+    :data:`~workbench.explain_bench.samples.OUTCOMES`), ``target`` and ``kind``;
+    the ``limit`` highest scores.
     """
     table = samples.table
-    pvalue_first = table[f"first_hit:{PVALUES_INTERP}"].eq(1).to_numpy()
-    abs_first = table[f"first_hit:{ABS}"].eq(1).to_numpy()
-    outcome = np.select(
-        [pvalue_first & abs_first, pvalue_first, abs_first],
-        list(OUTCOMES[:3]),
-        default=OUTCOMES[3],
-    )
+    outcome = samples.outcomes().to_numpy()
     points = pd.DataFrame(
         {
             "alert_id": table["sample"].to_numpy(),

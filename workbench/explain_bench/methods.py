@@ -8,6 +8,8 @@ The module scores no ranking against a truth.
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +29,13 @@ __all__ = [
     "ERROR_METHODS",
     "METHOD_KEYS",
     "Ranking",
+    "available_methods",
     "timed",
     "random_order",
     "rank_from_errors",
 ]
+
+logger = logging.getLogger(__name__)
 
 PVALUES_INTERP = "AE-pvalues (interp)"
 PVALUES_EXACT = "AE-pvalues (exact)"
@@ -78,6 +83,25 @@ class Ranking:
     def ms_per_row(self) -> float:
         """Milliseconds per ranked row."""
         return 1000.0 * self.seconds / max(len(self.order), 1)
+
+
+def available_methods() -> tuple[str, ...]:
+    """Every method whose dependencies are installed (SHAP_AE needs ``shap``).
+
+    A missing ``shap`` is logged as a warning, so the omission is visible.
+
+    Examples
+    --------
+    >>> set(ERROR_METHODS) <= set(available_methods())
+    True
+    """
+    if importlib.util.find_spec("shap") is not None:
+        return METHODS
+    logger.warning(
+        "the optional 'shap' package is not installed, so SHAP_AE is left out; "
+        "pip install 'netsec-workbench[shap]' to compare it"
+    )
+    return tuple(m for m in METHODS if m != SHAP)
 
 
 def timed(method: str, rank: Callable[[], np.ndarray]) -> Ranking:

@@ -27,6 +27,7 @@ from workbench.explain_bench.methods import (
     PVALUES_INTERP,
     SHAP,
     Ranking,
+    available_methods,
     rank_from_errors,
 )
 from workbench.explain_bench.samples import BenchSamples
@@ -137,7 +138,7 @@ def run_benchmark(
     feature_names: Sequence[str],
     injector: NoiseInjector | None = None,
     seeds: Sequence[int] = (0, 1, 2),
-    methods: Sequence[str] = METHODS,
+    methods: Sequence[str] | None = None,
     shap: ShapAE | None = None,
     cutoffs: Sequence[float] = (0.7, 0.9),
     fpr: float = 0.01,
@@ -165,8 +166,10 @@ def run_benchmark(
         Noise settings (rate, kinds, factors); fitted here on ``benign``.
     seeds : sequence of int, default (0, 1, 2)
         One injection (and random floor, and SHAP sampling) per seed.
-    methods : sequence of str, default :data:`~workbench.explain_bench.methods.METHODS`
-        Methods to compare; SHAP_AE needs the ``shap`` extra.
+    methods : sequence of str, optional
+        Methods to compare (default: every installed one, see
+        :func:`~workbench.explain_bench.methods.available_methods`); SHAP_AE needs the
+        ``shap`` extra.
     shap : ShapAE, optional
         SHAP_AE settings (default ``ShapAE()``); fitted here.
     cutoffs : sequence of float, default (0.7, 0.9)
@@ -227,6 +230,7 @@ def _setup(
 ) -> _Setup:  # fmt: skip
     """Check the arguments and build everything shared by the seeds."""
     d = detector.n_features_in_
+    methods = available_methods() if methods is None else tuple(methods)
     benign = np.asarray(benign, dtype=np.float64)
     test = np.asarray(test, dtype=np.float64)
     for name, matrix in (("benign", benign), ("test", test)):

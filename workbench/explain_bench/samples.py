@@ -13,10 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.explain_bench.methods import ABS
+from workbench.explain_bench.methods import ABS, PVALUES_INTERP
 from workbench.pvalues import AEPValues
 
-__all__ = ["BenchSamples", "EVIDENCE_COLUMNS"]
+__all__ = ["BenchSamples", "EVIDENCE_COLUMNS", "OUTCOMES"]
+
+#: Whether AE-pvalues (interp) and AE-abs put an injected feature first.
+OUTCOMES = ("both top-1", "only AE-pvalues top-1", "only AE-abs top-1", "neither")
 
 #: Columns of :meth:`BenchSamples.evidence`.
 EVIDENCE_COLUMNS = (
@@ -112,6 +115,28 @@ class BenchSamples:
         position = _positions(table["feature"], self.feature_names)
         table["injected"] = self.truth[sample, position]
         return table
+
+    def outcomes(self) -> pd.Series:
+        """Per sample, which of AE-pvalues (interp) and AE-abs put an injection first.
+
+        Values are :data:`OUTCOMES` (strict criterion), indexed by sample.
+        """
+        pvalue_first = self.table[f"first_hit:{PVALUES_INTERP}"].eq(1).to_numpy()
+        abs_first = self.table[f"first_hit:{ABS}"].eq(1).to_numpy()
+        outcome = np.select(
+            [pvalue_first & abs_first, pvalue_first, abs_first],
+            list(OUTCOMES[:3]),
+            default=OUTCOMES[3],
+        )
+        return pd.Series(outcome, index=self.table["sample"], name="outcome")
+
+    def first_sample(self, outcome: str) -> int | None:
+        """The first sample with ``outcome`` (one of :data:`OUTCOMES`), or None."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}, got {outcome!r}")
+        hits = self.outcomes()
+        hits = hits[hits.eq(outcome)]
+        return int(hits.index[0]) if len(hits) else None
 
     def _check_sample(self, sample: int) -> None:
         m = len(self.errors)
