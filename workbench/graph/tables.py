@@ -224,7 +224,8 @@ class SecurityGraph:
         radius : int, default 1
             Hops to follow.
         max_nodes : int, default 40
-            At most this many nodes, nearest first, so a drawing stays readable.
+            At most this many nodes, nearest first and, at equal distance, those
+            reached through low-degree nodes first, so a drawing stays readable.
 
         Returns
         -------
@@ -235,19 +236,36 @@ class SecurityGraph:
         unknown = set(kept) - set(self.nodes[NODE_ID])
         if unknown:
             raise KeyError(f"no node {sorted(unknown)[0]!r} in this graph")
+        degree = pd.concat([self.edges[SRC], self.edges[DST]]).value_counts()
         frontier = kept
         for _ in range(radius):
-            touching = self.edges[SRC].isin(frontier) | self.edges[DST].isin(frontier)
-            found = pd.concat(
-                [self.edges.loc[touching, SRC], self.edges.loc[touching, DST]]
-            )
+            found = self._neighbours(frontier, degree)
             seen = set(kept)
-            frontier = [n for n in dict.fromkeys(found) if n not in seen]
+            frontier = [n for n in found if n not in seen]
             frontier = frontier[: max(0, max_nodes - len(kept))]
             kept += frontier
         inside = self.edges[SRC].isin(kept) & self.edges[DST].isin(kept)
         nodes = self.nodes[self.nodes[NODE_ID].isin(kept)].reset_index(drop=True)
         return SecurityGraph(nodes, self.edges[inside].reset_index(drop=True))
+
+    def _neighbours(self, frontier: list[str], degree: pd.Series) -> list[str]:
+        # Neighbours reached through low-degree nodes come first, so that a hub
+        # (the monitored host) does not fill the drawing on its own.
+        links = []
+        for near, far in ((SRC, DST), (DST, SRC)):
+            hit = self.edges[near].isin(frontier)
+            links.append(
+                pd.DataFrame(
+                    {
+                        "via": self.edges.loc[hit, near].to_numpy(),
+                        "node": self.edges.loc[hit, far].to_numpy(),
+                    }
+                )
+            )
+        table = pd.concat(links, ignore_index=True)
+        table["rank"] = degree.reindex(table["via"]).to_numpy()
+        table = table.sort_values("rank", kind="stable")
+        return list(dict.fromkeys(table["node"]))
 
     def to_networkx(self) -> object:
         """The graph as a :class:`networkx.MultiDiGraph` (needs the graph extra)."""
