@@ -139,7 +139,11 @@ def dropna_loss(flows: pd.DataFrame, *, inf_as_nan: bool = False) -> pd.DataFram
 
 
 def missing_findings(flows: pd.DataFrame, source: str) -> list[Finding]:
-    """One finding per column with non-finite values and one per class for dropna."""
+    """One finding per column with non-finite values and one per class for dropna.
+
+    The dropna findings count rows with NaN or an infinity, as lost by the common
+    ``replace([inf, -inf], nan).dropna()``; :func:`dropna_loss` also counts NaN only.
+    """
     findings = []
     for column in _numeric(flows):
         values = _values(flows, column)
@@ -171,7 +175,7 @@ def missing_findings(flows: pd.DataFrame, source: str) -> list[Finding]:
         findings.append(
             Finding(
                 source,
-                "rows lost to dropna",
+                "rows lost to dropna (NaN or inf)",
                 str(line[0]),
                 int(line.lost),
                 int(line.rows),

@@ -18,6 +18,7 @@ import pandas as pd
 from workbench import schema
 from workbench.audit._rows import ROW, concerned
 from workbench.audit.report import Finding
+from workbench.errors import SchemaError
 
 __all__ = [
     "PROBE_MAX_PACKETS",
@@ -201,7 +202,7 @@ def _check(
             f"{flows.attrs.get('source', 'flow table')}: the scan heuristic needs "
             f"the fields {missing}; read the file with workbench.io.read_flows."
         )
-        raise ValueError(message)
+        raise SchemaError(message)
     if not window_s > 0 or min_ports < 1 or min_hosts < 1:
         message = (
             f"window_s must be positive and min_ports, min_hosts at least 1; got "
