@@ -158,40 +158,51 @@ def learn_structure(
             cache[key] = bic_local_score(xd, cards, v, tuple(sorted(pa)))
         return cache[key]
 
+    gains = {v: _child_gains(v, nodes, parents, score, max_indegree) for v in nodes}
     tabu: list[tuple[str, int, int]] = []
     for _ in range(max_iter):
-        best = _best_step(nodes, parents, score, max_indegree, tabu)
+        best = _best_step(nodes, parents, gains, tabu)
         if best is None or best[0] < epsilon:
             break
         _, op, u, v = best
         _apply(parents, op, u, v)
+        # Only the nodes whose parent sets changed need new gains.
+        for w in (u, v) if op == "reverse" else (v,):
+            gains[w] = _child_gains(w, nodes, parents, score, max_indegree)
         tabu = ([_reverse_of(op, u, v)] + tabu)[:tabu_length]
     return Structure(tuple(tuple(sorted(p)) for p in parents), nodes)
 
 
-def _best_step(nodes, parents, score, max_indegree, tabu):
+def _child_gains(v, nodes, parents, score, max_indegree) -> dict[int, float]:
+    """Gain of toggling each edge u -> v: removal if present, else addition."""
+    base = score(v, parents[v])
+    out = {}
+    for u in nodes:
+        if u == v:
+            continue
+        if u in parents[v]:
+            out[u] = score(v, parents[v] - {u}) - base
+        elif len(parents[v]) < max_indegree:
+            out[u] = score(v, parents[v] | {u}) - base
+    return out
+
+
+def _best_step(nodes, parents, gains, tabu):
     reach = _descendants(parents)
     best = None
     for v in nodes:
-        base_v = score(v, parents[v])
-        for u in nodes:
-            if u == v:
-                continue
+        for u, gain in gains[v].items():
             if u in parents[v]:
-                without = score(v, parents[v] - {u}) - base_v
-                moves = [("remove", without)]
-                if len(parents[u]) < max_indegree and not _other_path(
-                    reach, parents, u, v
-                ):
-                    gain = without + score(u, parents[u] | {v}) - score(u, parents[u])
-                    moves.append(("reverse", gain))
-            elif len(parents[v]) < max_indegree and u not in reach[v]:
-                moves = [("add", score(v, parents[v] | {u}) - base_v)]
+                moves = [("remove", gain)]
+                if v in gains[u] and not _other_path(reach, parents, u, v):
+                    moves.append(("reverse", gain + gains[u][v]))
+            elif u not in reach[v]:
+                moves = [("add", gain)]
             else:
                 continue
-            for op, gain in moves:
-                if (op, u, v) not in tabu and (best is None or gain > best[0]):
-                    best = (gain, op, u, v)
+            for op, g in moves:
+                if (best is None or g > best[0]) and (op, u, v) not in tabu:
+                    best = (g, op, u, v)
     return best
 
 

@@ -216,18 +216,22 @@ def code_length(
     domain_sizes : sequence of int
         |D_c| per column.
     cache : dict, optional
-        Memo of :func:`window_bits` per (pattern, structure, windows), reused across
-        calls on the same records.
+        Memo of :func:`pattern_bits` per (pattern, structure) and of
+        :func:`window_bits` per (pattern, structure, windows), reused across calls on
+        the same records.
 
     Returns
     -------
     CodeLength
     """
     model = float(universal_bits(len(patterns) + 1)) + structure_bits(base)
-    model += sum(
-        pattern_bits(p, s, domain_sizes)
-        for p, s in zip(patterns, structures, strict=True)
-    )
+    for p, s in zip(patterns, structures, strict=True):
+        if cache is None:
+            model += pattern_bits(p, s, domain_sizes)
+            continue
+        if (p, s) not in cache:
+            cache[(p, s)] = pattern_bits(p, s, domain_sizes)
+        model += cache[(p, s)]
     sizes = np.asarray(domain_sizes, dtype=np.int64)
     data = cover.uncovered.size * _log_span(times)
     data += kt_bits(codes[cover.uncovered], base.parents, sizes)

@@ -9,7 +9,9 @@ the generative model are built elsewhere (``chunks``, ``model``).
 
 from __future__ import annotations
 
+import heapq
 import logging
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -223,10 +225,9 @@ class _Search:
         )
 
     def _round(self, mode: int, tested: set[Pattern], round_no: int) -> bool:
-        ranked = self._ranked_candidates(mode)
         current = set(self.patterns)
         fails = 0
-        for candidate in ranked:
+        for candidate in self._ranked_candidates(mode):
             if fails >= self.settings.max_failures:
                 break
             if candidate in tested or candidate in current:
@@ -239,17 +240,27 @@ class _Search:
         self._forget_windows()
         return False
 
-    def _ranked_candidates(self, mode: int) -> list[Pattern]:
+    def _ranked_candidates(self, mode: int) -> Iterator[Pattern]:
+        """Candidates by static score, best first (ties: canonical order), lazily."""
         scores = dict(self._pair_scores()) if "pairs" in self.settings.families else {}
         for candidate in self._generated(mode):
             if candidate not in self._scores:
-                windows = find_windows(candidate, self.index)
-                picked = disjoint_count(windows, candidate.covered_cells)
-                self._scores[candidate] = picked * candidate.covered_cells
+                self._scores[candidate] = self._static_score(candidate)
             scores[candidate] = self._scores[candidate]
-        ranked = [p for p, s in scores.items() if s > 0]
-        ranked.sort(key=lambda p: (-scores[p], p.rows))
-        return ranked
+        heap = [(-s, p.rows, p) for p, s in scores.items() if s > 0]
+        heapq.heapify(heap)
+        while heap:
+            yield heapq.heappop(heap)[2]
+
+    def _static_score(self, candidate: Pattern) -> int:
+        if candidate.n_rows == 1:
+            # One-row windows never overlap: every matching record is picked.
+            fixed = [(c.column, c.value) for c in candidate.rows[0] if c.kind == FIXED]
+            picked = self.index.matching(fixed).size
+        else:
+            windows = find_windows(candidate, self.index)
+            picked = disjoint_count(windows, candidate.covered_cells)
+        return picked * candidate.covered_cells
 
     def _pair_scores(self) -> dict[Pattern, int]:
         if self._pairs is None:
