@@ -7,7 +7,6 @@ method returning the (row, slot) pairs to set to 1. Fitting vocabularies is
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -191,14 +190,3 @@ def _bin_name(b: int, bins: int) -> str:
     if b == bins - 1:
         return f"[{low},inf)"
     return f"[{low},{2 ** (b + 1) - 1})"
-
-
-def log2_bin(x: float, bins: int) -> int:
-    """The spec's bin ``min(B - 1, floor(log2(1 + x)))`` of one value ``x >= 0``.
-
-    Examples
-    --------
-    >>> log2_bin(0.0, 32), log2_bin(1500.0, 32), log2_bin(1e30, 32)
-    (0, 10, 31)
-    """
-    return min(bins - 1, math.floor(math.log2(1.0 + x)))

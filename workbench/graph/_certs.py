@@ -50,9 +50,7 @@ def cert_part(
     part.add_keys(CONN, uid)
     part.add_keys(DOMAIN, server)
     part.add_nodes(CERT, key, _attributes(ssl, details))
-    part.add_edges(
-        edge_frame("sni", conns, node_id(DOMAIN, server), ts, uid, **record)
-    )
+    part.add_edges(edge_frame("sni", conns, node_id(DOMAIN, server), ts, uid, **record))
     part.add_edges(edge_frame("presents", conns, certs, ts, uid, **record))
 
     subject = details["subject"].fillna(column(ssl, "subject"))

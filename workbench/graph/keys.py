@@ -214,4 +214,3 @@ def user_agent_attributes(agents: pd.Series) -> pd.DataFrame:
             "product": product.astype("string").to_numpy(),
         }
     )
-

@@ -86,9 +86,7 @@ def _either(flows: pd.DataFrame, first: str, second: str, values: list) -> np.nd
     return (hits[0] | hits[1]).to_numpy(dtype=bool)
 
 
-def label_connections(
-    flows: pd.DataFrame, rules: Sequence[LabelRule]
-) -> pd.DataFrame:
+def label_connections(flows: pd.DataFrame, rules: Sequence[LabelRule]) -> pd.DataFrame:
     """Return ``flows`` with ``label`` and ``detailed_label`` set by ``rules``.
 
     A row matched by a rule is ``malicious`` with that rule's name (the first rule
