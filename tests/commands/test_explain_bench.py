@@ -1,0 +1,82 @@
+"""Tests of ``workbench explain-bench`` on the toy set and on bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.cli import main
+from workbench.explain_bench.report import FILES
+
+
+def test_explain_bench_toy_writes_the_report(tmp_path, capsys):
+    """A small toy run exits 0, writes every file and prints the top-1 table."""
+    out = tmp_path / "toy"
+    argv = [
+        "-q",
+        "explain-bench",
+        "--data",
+        "toy",
+        "--out",
+        str(out),
+        "--rows",
+        "3000",
+        "--epochs",
+        "2",
+        "--seeds",
+        "0",
+        "1",
+        "--rate",
+        "0.05",
+        "--methods",
+        "pvalues-interp",
+        "abs",
+        "random",
+    ]
+
+    status = main(argv)
+
+    summary = pd.read_csv(out / "summary.csv")
+    assert status == 0
+    assert all((out / name).is_file() for name in FILES)
+    assert set(summary["method"]) == {"AE-pvalues (interp)", "AE-abs", "random"}
+    assert pd.read_csv(out / "scores.csv")["seed"].unique().tolist() == [0, 1]
+    assert "top-1 accuracy, all noised rows" in capsys.readouterr().out
+
+
+def test_explain_bench_bad_settings_exit_2(tmp_path, capsys):
+    """An impossible rate and cut-off give exit status 2 and name both options."""
+    argv = [
+        "-q",
+        "explain-bench",
+        "--data",
+        "toy",
+        "--out",
+        str(tmp_path),
+        "--rate",
+        "2",
+        "--cutoffs",
+        "1.5",
+    ]
+
+    status = main(argv)
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "--rate" in err and "--cutoffs" in err
+
+
+def test_explain_bench_missing_file_exit_2(tmp_path, capsys):
+    """A flow file that does not exist gives exit status 2 and names the path."""
+    status = main(
+        [
+            "-q",
+            "explain-bench",
+            "--data",
+            str(tmp_path / "nope.csv"),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+
+    assert status == 2
+    assert "nope.csv" in capsys.readouterr().err
