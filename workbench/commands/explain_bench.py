@@ -97,6 +97,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--epochs", type=int, help="maximum epochs (default: 200 toy, 100 flows)"
     )
     parser.add_argument(
+        "--hidden",
+        type=int,
+        nargs="+",
+        metavar="WIDTH",
+        help="encoder layer widths (default: 4 2 toy, 64 32 16 flows)",
+    )
+    parser.add_argument(
         "--model-seed",
         type=int,
         help="seed of data split and model (default: 1234 toy, 0 flows)",
@@ -133,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         **({"epochs": args.epochs} if args.epochs else {}),
         **({"model_seed": args.model_seed} if args.model_seed is not None else {}),
         **({"rate": args.rate} if args.rate is not None else {}),
+        **({"hidden": tuple(args.hidden)} if args.hidden else {}),
     }
     if toy:
         result = toy_benchmark(n_rows=args.rows, **common, **options)
@@ -176,6 +184,8 @@ def _options(args: argparse.Namespace) -> dict:
         problems.append(f"--fpr must lie strictly between 0 and 1, got {args.fpr}")
     if any(not 0.0 < c <= 1.0 for c in args.cutoffs):
         problems.append(f"--cutoffs must lie in (0, 1], got {args.cutoffs}")
+    if args.hidden is not None and min(args.hidden) < 1:
+        problems.append(f"--hidden widths must be positive, got {args.hidden}")
     if args.epochs is not None and args.epochs < 1:
         problems.append(f"--epochs must be at least 1, got {args.epochs}")
     nsamples = args.shap_nsamples

@@ -22,7 +22,12 @@ from workbench.errors import SchemaError
 from workbench.explain_bench.groups import FLOW_GROUPS, feature_targets, group_targets
 from workbench.explain_bench.injection import KINDS, SCALE_FACTORS, NoiseInjector
 from workbench.explain_bench.run import BenchResult, run_benchmark
-from workbench.explain_bench.toy import make_toy, toy_autoencoder, toy_targets
+from workbench.explain_bench.toy import (
+    TOY_HIDDEN,
+    make_toy,
+    toy_autoencoder,
+    toy_targets,
+)
 from workbench.features import FlowEncoder
 from workbench.io import read_flows
 
@@ -122,6 +127,7 @@ def prepare_flows(
 def toy_benchmark(
     *,
     n_rows: int = 100_000,
+    hidden: Sequence[int] = TOY_HIDDEN,
     epochs: int = 200,
     model_seed: int = 1234,
     rate: float = 0.01,
@@ -134,7 +140,9 @@ def toy_benchmark(
     methods, shap, cutoffs, fpr, max_k, reference, tiebreak_fit).
     """
     toy = make_toy(n_rows, seed=model_seed)
-    detector = toy_autoencoder(epochs=epochs, seed=model_seed, progress=progress)
+    detector = toy_autoencoder(
+        hidden=tuple(hidden), epochs=epochs, seed=model_seed, progress=progress
+    )
     detector.fit(toy.train.astype(np.float32))
 
     injector = NoiseInjector(rate=rate, kinds=("flip",))
@@ -148,7 +156,12 @@ def toy_benchmark(
         **options,
     )
     result.settings.update(
-        data="toy", rows=n_rows, epochs=len(detector.history_), max_epochs=epochs
+        data="toy",
+        rows=n_rows,
+        hidden=list(detector.hidden),
+        epochs=len(detector.history_),
+        max_epochs=epochs,
+        final_val_loss=detector.history_[-1]["val_loss"],
     )
     return result
 
@@ -159,6 +172,7 @@ def flow_benchmark(
     test_fraction: float = 0.4,
     max_benign: int | None = None,
     targets: str = "groups",
+    hidden: Sequence[int] = (64, 32, 16),
     epochs: int = 100,
     model_seed: int = 0,
     rate: float = 1.0,
@@ -204,8 +218,10 @@ def flow_benchmark(
     result.settings.update(
         data=str(source),
         **prepared.summary,
+        hidden=list(detector.hidden),
         epochs=len(detector.history_),
         max_epochs=epochs,
+        final_val_loss=detector.history_[-1]["val_loss"],
         target_kind=targets,
     )
     return result

@@ -151,6 +151,13 @@ def _settings_line(settings: dict[str, Any]) -> str:
         if shap
         else ""
     )
+    model = (
+        f" Autoencoder: hidden {settings['hidden']}, {settings['epochs']} epochs (of "
+        f"{settings['max_epochs']}), final validation loss "
+        f"{settings['final_val_loss']:.4g}."
+        if "hidden" in settings
+        else ""
+    )
     return (
         f"Data: {settings.get('data', '?')}; {settings.get('benign_rows')} benign "
         f"training rows, {settings.get('test_rows')} held-out rows, "
@@ -160,6 +167,7 @@ def _settings_line(settings: dict[str, Any]) -> str:
         f"{settings.get('seeds')} (mean ± sd). Detected = score above the threshold "
         f"at FPR {settings.get('fpr')}. Correlated criterion: |ρ| ≥ "
         f"{settings.get('cutoffs', [0.7])[0]} on benign training rows{shap_text}."
+        f"{model}"
     )
 
 
