@@ -181,7 +181,7 @@ class AutoencoderDetector:
     # -- scoring --------------------------------------------------------------------
 
     @torch.inference_mode()
-    def reconstruct(self, X: np.ndarray, *, chunk_size: int = 65536) -> np.ndarray:
+    def reconstruct(self, X: np.ndarray, *, chunk_size: int = 8192) -> np.ndarray:
         """Reconstruction of each row, as float32."""
         network = self._fitted()
         X = _check_matrix(X, "matrix to score", self.n_features_in_)

@@ -343,7 +343,12 @@ def _log_scale(values: np.ndarray) -> np.ndarray:
 
 def _one_hot(series: pd.Series, vocabulary: list[str], column: str) -> np.ndarray:
     text = series.astype("string")
-    codes = pd.Index(vocabulary, dtype="string").get_indexer(text)
+    # Look up each distinct value once: get_indexer is slow on mostly-missing columns.
+    distinct, uniques = pd.factorize(text, use_na_sentinel=True)
+    lookup = pd.Index(vocabulary, dtype="string").get_indexer(
+        pd.Index(uniques, dtype="string")
+    )
+    codes = np.append(lookup, -1)[distinct]
     out = np.zeros((len(series), len(vocabulary) + 2))
     missing = text.isna().to_numpy()
     other = (codes < 0) & ~missing
