@@ -18,7 +18,8 @@ from workbench.explain_bench.methods import (
     RANDOM,
     SHAP,
 )
-from workbench.explain_bench.run import SUBSETS, run_benchmark
+from workbench.explain_bench.result import SUBSETS
+from workbench.explain_bench.run import run_benchmark
 from workbench.explain_bench.shap_ae import ShapAE
 
 

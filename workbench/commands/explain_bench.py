@@ -26,101 +26,81 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"flow files (benign rows are used), or '{TOY}' for the toy set",
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument(
+    _noise_arguments(parser.add_argument_group("noise"))
+    _method_arguments(parser.add_argument_group("methods and scores"))
+    _model_arguments(parser.add_argument_group("data and model"))
+
+
+def _noise_arguments(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
         "--seeds", type=int, nargs="+", default=[0, 1, 2], help="injection seeds"
     )
-    parser.add_argument(
-        "--rate",
-        type=float,
-        help="share of test rows noised (default: 0.01 toy, 1.0 flows)",
+    group.add_argument(
+        "--rate", type=float, help="share of test rows noised (default: 0.01 toy, 1.0)"
     )
-    parser.add_argument(
+    group.add_argument(
         "--kinds",
         nargs="+",
         choices=("flip", "oob", "scale"),
         default=["flip", "oob", "scale"],
         help="perturbation kinds for flows (the toy set always flips)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--factors",
         type=float,
         nargs="+",
         default=[2.0, 5.0, 10.0],
         help="scale factors (default 2 5 10)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--targets",
         choices=("groups", "features"),
         default="groups",
         help="inject into feature groups or single features (flows; default groups)",
     )
-    parser.add_argument(
+
+
+def _method_arguments(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
         "--methods",
         nargs="+",
         choices=_METHOD_KEYS,
         help="methods to compare (default: all; shap only when installed)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--shap-records",
         type=int,
         default=100,
         metavar="N",
         help="rows SHAP_AE explains per seed (top by MSE; default 100)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--shap-background",
         type=int,
         default=200,
         metavar="N",
         help="background rows of Kernel SHAP (default 200)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--shap-nsamples",
         default="auto",
         metavar="N",
         help="Kernel SHAP coalitions per row (default auto: 2d + 2048)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--cutoffs",
         type=float,
         nargs="+",
         default=[0.7, 0.9],
         help="correlation cut-offs; the first is the headline (default 0.7 0.9)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--fpr",
         type=float,
         default=0.01,
         help="false-positive rate defining detected rows (default 0.01)",
     )
-    parser.add_argument(
-        "--epochs", type=int, help="maximum epochs (default: 200 toy, 100 flows)"
-    )
-    parser.add_argument(
-        "--hidden",
-        type=int,
-        nargs="+",
-        metavar="WIDTH",
-        help="encoder layer widths (default: 4 2 toy, 64 32 16 flows)",
-    )
-    parser.add_argument(
-        "--model-seed",
-        type=int,
-        help="seed of data split and model (default: 1234 toy, 0 flows)",
-    )
-    parser.add_argument(
-        "--rows", type=int, default=100_000, help="toy rows (default 100000)"
-    )
-    parser.add_argument(
-        "--test-fraction",
-        type=float,
-        default=0.4,
-        help="share of benign flows held out (default 0.4)",
-    )
-    parser.add_argument(
-        "--max-benign", type=int, metavar="N", help="use at most N benign flows"
-    )
-    parser.add_argument(
+    group.add_argument(
         "--tiebreak-fit",
         choices=("reference", "batch"),
         default="reference",
@@ -128,22 +108,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _model_arguments(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--hidden",
+        type=int,
+        nargs="+",
+        metavar="WIDTH",
+        help="encoder layer widths (default: 4 2 toy, 64 32 16 flows)",
+    )
+    group.add_argument(
+        "--epochs", type=int, help="maximum epochs (default: 200 toy, 100 flows)"
+    )
+    group.add_argument(
+        "--model-seed", type=int, help="seed of split and model (default 1234 toy, 0)"
+    )
+    group.add_argument(
+        "--rows", type=int, default=100_000, help="toy rows (default 100000)"
+    )
+    group.add_argument(
+        "--test-fraction",
+        type=float,
+        default=0.4,
+        help="share of benign flows held out (default 0.4)",
+    )
+    group.add_argument(
+        "--max-benign", type=int, metavar="N", help="use at most N benign flows"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark, write the report, print the top-1 and time tables."""
+    from workbench.errors import WorkbenchError
     from workbench.explain_bench.jobs import flow_benchmark, toy_benchmark
-    from workbench.explain_bench.report import accuracy_table, time_table, write_report
+    from workbench.explain_bench.report import write_report
 
-    options = _options(args)
-    toy = args.data == [TOY]
-    common = {
-        "progress": not args.quiet,
-        **({"epochs": args.epochs} if args.epochs else {}),
-        **({"model_seed": args.model_seed} if args.model_seed is not None else {}),
-        **({"rate": args.rate} if args.rate is not None else {}),
-        **({"hidden": tuple(args.hidden)} if args.hidden else {}),
-    }
-    if toy:
-        result = toy_benchmark(n_rows=args.rows, **common, **options)
+    problems = _problems(args)
+    if problems:
+        raise WorkbenchError("; ".join(problems))
+    options = {**_model_options(args), **_bench_options(args)}
+
+    if args.data == [TOY]:
+        result = toy_benchmark(n_rows=args.rows, **options)
         title = "Explanation benchmark: toy arithmetic set"
     else:
         result = flow_benchmark(
@@ -153,30 +158,32 @@ def run(args: argparse.Namespace) -> int:
             targets=args.targets,
             kinds=args.kinds,
             factors=args.factors,
-            **common,
             **options,
         )
         title = f"Explanation benchmark: {', '.join(args.data)}"
     write_report(result, args.out, title=title)
-
-    headline = ("strict", f"corr>={args.cutoffs[0]:g}")
-    for subset in ("all", "detected", "SHAP rows"):
-        table = accuracy_table(result, subset, headline)
-        if not table.empty:
-            keep = ["method", "n", *[c for c in table.columns if c.endswith("top-1")]]
-            sys.stdout.write(f"top-1 accuracy, {subset} noised rows:\n")
-            sys.stdout.write(table[keep].to_string(index=False) + "\n\n")
-    sys.stdout.write(time_table(result).to_string(index=False) + "\n")
-    sys.stdout.write(f"wrote report.md, scores.csv, summary.csv in {args.out}\n")
+    sys.stdout.write(summary(result, args.cutoffs[0], args.out))
     return 0
 
 
-def _options(args: argparse.Namespace) -> dict:
-    """Keyword arguments of ``run_benchmark`` from the command line."""
-    from workbench.errors import WorkbenchError
-    from workbench.explain_bench.methods import METHOD_KEYS, available_methods
-    from workbench.explain_bench.shap_ae import ShapAE
+def summary(result: object, cutoff: float, out: str) -> str:
+    """Top-1 accuracy per subset and the timing table, as terminal text."""
+    from workbench.explain_bench.report import accuracy_table, time_table
 
+    lines = []
+    for subset in ("all", "detected", "SHAP rows"):
+        table = accuracy_table(result, subset, ("strict", f"corr>={cutoff:g}"))
+        if not table.empty:
+            keep = ["method", "n", *[c for c in table.columns if c.endswith("top-1")]]
+            lines += [f"top-1 accuracy, {subset} noised rows:"]
+            lines += [table[keep].to_string(index=False), ""]
+    lines += [time_table(result).to_string(index=False)]
+    lines += [f"wrote report.md, scores.csv, summary.csv in {out}"]
+    return "\n".join(lines) + "\n"
+
+
+def _problems(args: argparse.Namespace) -> list[str]:
+    """One sentence per option outside its allowed range."""
     problems = []
     if args.rate is not None and not 0.0 < args.rate <= 1.0:
         problems.append(f"--rate must lie in (0, 1], got {args.rate}")
@@ -189,24 +196,39 @@ def _options(args: argparse.Namespace) -> dict:
     if args.epochs is not None and args.epochs < 1:
         problems.append(f"--epochs must be at least 1, got {args.epochs}")
     nsamples = args.shap_nsamples
-    if nsamples != "auto":
-        if not nsamples.isdigit() or int(nsamples) < 1:
-            problems.append(
-                f"--shap-nsamples must be 'auto' or a count, got {nsamples}"
-            )
-        else:
-            nsamples = int(nsamples)
-    if problems:
-        raise WorkbenchError("; ".join(problems))
+    if nsamples != "auto" and (not nsamples.isdigit() or int(nsamples) < 1):
+        problems.append(f"--shap-nsamples must be 'auto' or a count, got {nsamples}")
+    return problems
+
+
+def _model_options(args: argparse.Namespace) -> dict:
+    """Job keywords given on the command line (the job's defaults otherwise)."""
+    given = {
+        "epochs": args.epochs,
+        "model_seed": args.model_seed,
+        "rate": args.rate,
+        "hidden": tuple(args.hidden) if args.hidden else None,
+    }
+    return {
+        "progress": not args.quiet,
+        **{k: v for k, v in given.items() if v is not None},
+    }
+
+
+def _bench_options(args: argparse.Namespace) -> dict:
+    """Keyword arguments of ``run_benchmark`` from the command line."""
+    from workbench.explain_bench.methods import METHOD_KEYS, available_methods
+    from workbench.explain_bench.shap_ae import ShapAE
 
     if args.methods:
         methods = tuple(METHOD_KEYS[key] for key in args.methods)
     else:
         methods = available_methods()
+    nsamples = args.shap_nsamples
     shap = ShapAE(
         n_records=args.shap_records,
         background_size=args.shap_background,
-        nsamples=nsamples,
+        nsamples=nsamples if nsamples == "auto" else int(nsamples),
         progress=not args.quiet,
     )
     return {

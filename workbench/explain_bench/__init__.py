@@ -19,7 +19,8 @@ from workbench.explain_bench.injection import Injection, NoiseInjector
 from workbench.explain_bench.jobs import flow_benchmark, prepare_flows, toy_benchmark
 from workbench.explain_bench.methods import METHODS, Ranking, rank_from_errors
 from workbench.explain_bench.report import markdown_report, write_report
-from workbench.explain_bench.run import BenchResult, run_benchmark
+from workbench.explain_bench.result import BenchResult
+from workbench.explain_bench.run import run_benchmark
 from workbench.explain_bench.scoring import correlated_features, topk_accuracy
 from workbench.explain_bench.shap_ae import ShapAE
 from workbench.explain_bench.toy import make_toy

@@ -14,7 +14,7 @@ import pandas as pd
 
 from workbench import charts
 from workbench.explain_bench.methods import METHODS
-from workbench.explain_bench.run import BenchResult
+from workbench.explain_bench.result import BenchResult
 from workbench.explain_bench.samples import BenchSamples
 
 __all__ = [

@@ -159,7 +159,13 @@ def feature_targets(
 def check_targets(
     targets: Mapping[str, Sequence[int]], n_features: int
 ) -> dict[str, np.ndarray]:
-    """Return targets as int arrays after checking every index is a valid column."""
+    """Return targets as int arrays after checking every index is a valid column.
+
+    Examples
+    --------
+    >>> {k: v.tolist() for k, v in check_targets({"ports": (3, 1, 3)}, 5).items()}
+    {'ports': [1, 3]}
+    """
     if not targets:
         raise SchemaError("targets is empty; give at least one feature or group")
     checked = {}

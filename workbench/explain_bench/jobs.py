@@ -21,7 +21,8 @@ from workbench.detection_run import benign_rows
 from workbench.errors import SchemaError
 from workbench.explain_bench.groups import FLOW_GROUPS, feature_targets, group_targets
 from workbench.explain_bench.injection import KINDS, SCALE_FACTORS, NoiseInjector
-from workbench.explain_bench.run import BenchResult, run_benchmark
+from workbench.explain_bench.result import BenchResult
+from workbench.explain_bench.run import run_benchmark
 from workbench.explain_bench.toy import (
     TOY_HIDDEN,
     make_toy,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.explain_bench.methods import METHODS
-from workbench.explain_bench.run import SUBSETS, BenchResult, correlated_name
+from workbench.explain_bench.result import SUBSETS, BenchResult, correlated_name
 from workbench.explain_bench.scoring import STRICT
 
 __all__ = ["accuracy_table", "time_table", "markdown_report", "write_report", "FILES"]
