@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.cli import main
+from workbench.datasets import IOT23_BENIGN, bundled
 from workbench.explain_bench.report import FILES
 
 
@@ -80,3 +81,51 @@ def test_explain_bench_missing_file_exit_2(tmp_path, capsys):
 
     assert status == 2
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_explain_bench_flows_inject_only_the_named_groups(tmp_path):
+    """--groups restricts the injected targets to the groups named."""
+    out = tmp_path / "iot"
+    argv = [
+        "-q",
+        "explain-bench",
+        "--data",
+        str(bundled(IOT23_BENIGN[0])),
+        "--out",
+        str(out),
+        "--epochs",
+        "2",
+        "--seeds",
+        "0",
+        "--methods",
+        "pvalues-exact",
+        "abs",
+        "--groups",
+        "protocol",
+        "byte counts",
+    ]
+
+    status = main(argv)
+
+    samples = pd.read_csv(out / "samples.csv")
+    assert status == 0
+    assert set(samples["target"]) == {"protocol", "byte counts"}
+
+
+def test_explain_bench_unknown_group_exit_2(tmp_path, capsys):
+    """An unknown group name gives exit status 2 and lists the known ones."""
+    argv = [
+        "-q",
+        "explain-bench",
+        "--data",
+        str(bundled(IOT23_BENIGN[0])),
+        "--out",
+        str(tmp_path),
+        "--groups",
+        "payload",
+    ]
+
+    status = main(argv)
+
+    assert status == 2
+    assert "'payload'" in capsys.readouterr().err

@@ -58,6 +58,12 @@ def _noise_arguments(group: argparse._ArgumentGroup) -> None:
         default="groups",
         help="inject into feature groups or single features (flows; default groups)",
     )
+    group.add_argument(
+        "--groups",
+        nargs="+",
+        metavar="NAME",
+        help="feature groups to inject into (default: all; quote names with spaces)",
+    )
 
 
 def _method_arguments(group: argparse._ArgumentGroup) -> None:
@@ -156,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
             test_fraction=args.test_fraction,
             max_benign=args.max_benign,
             targets=args.targets,
+            groups=_groups(args.groups),
             kinds=args.kinds,
             factors=args.factors,
             **options,
@@ -180,6 +187,21 @@ def summary(result: object, cutoff: float, out: str) -> str:
     lines += [time_table(result).to_string(index=False)]
     lines += [f"wrote report.md, scores.csv, summary.csv in {out}"]
     return "\n".join(lines) + "\n"
+
+
+def _groups(names: list[str] | None) -> tuple:
+    """The flow groups named on the command line (all when none is named)."""
+    from workbench.errors import WorkbenchError
+    from workbench.explain_bench.groups import FLOW_GROUPS
+
+    if not names:
+        return FLOW_GROUPS
+    known = {group.name: group for group in FLOW_GROUPS}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        message = f"--groups: unknown {unknown}; choose among {sorted(known)}"
+        raise WorkbenchError(message)
+    return tuple(known[name] for name in names)
 
 
 def _problems(args: argparse.Namespace) -> list[str]:

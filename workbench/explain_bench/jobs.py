@@ -19,7 +19,12 @@ import pandas as pd
 from workbench.autoencoder import AutoencoderDetector
 from workbench.detection_run import benign_rows
 from workbench.errors import SchemaError
-from workbench.explain_bench.groups import FLOW_GROUPS, feature_targets, group_targets
+from workbench.explain_bench.groups import (
+    FLOW_GROUPS,
+    FeatureGroup,
+    feature_targets,
+    group_targets,
+)
 from workbench.explain_bench.injection import KINDS, SCALE_FACTORS, NoiseInjector
 from workbench.explain_bench.result import BenchResult
 from workbench.explain_bench.run import run_benchmark
@@ -72,6 +77,7 @@ def prepare_flows(
     test_fraction: float = 0.4,
     max_benign: int | None = None,
     targets: str = "groups",
+    groups: Sequence[FeatureGroup] = FLOW_GROUPS,
     seed: int = 0,
 ) -> FlowData:
     """Keep the benign flows, split them at random, and encode both parts.
@@ -86,7 +92,9 @@ def prepare_flows(
     max_benign : int, optional
         Use at most this many benign rows (a seeded sample), to bound run time.
     targets : {"groups", "features"}, default "groups"
-        Inject into the feature groups of ``FLOW_GROUPS`` or into single features.
+        Inject into feature groups or into single encoded features.
+    groups : sequence of FeatureGroup, default ``FLOW_GROUPS``
+        The groups, when ``targets="groups"``.
     seed : int, default 0
         Seeds the sample and the split.
     """
@@ -110,7 +118,7 @@ def prepare_flows(
     encoder = FlowEncoder().fit(train_flows)
     names = list(encoder.feature_names_)
     chosen = (
-        group_targets(encoder.feature_fields_, FLOW_GROUPS)
+        group_targets(encoder.feature_fields_, groups)
         if targets == "groups"
         else feature_targets(names)
     )
@@ -173,6 +181,7 @@ def flow_benchmark(
     test_fraction: float = 0.4,
     max_benign: int | None = None,
     targets: str = "groups",
+    groups: Sequence[FeatureGroup] = FLOW_GROUPS,
     hidden: Sequence[int] = (64, 32, 16),
     epochs: int = 100,
     model_seed: int = 0,
@@ -198,6 +207,7 @@ def flow_benchmark(
         test_fraction=test_fraction,
         max_benign=max_benign,
         targets=targets,
+        groups=groups,
         seed=model_seed,
     )
     detector = AutoencoderDetector(
