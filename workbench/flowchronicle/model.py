@@ -151,6 +151,16 @@ def build_model(
     -------
     FlowModel
 
+    Notes
+    -----
+    Each network keeps the structure learned during the search and has its tables
+    refitted with a K2 prior (one pseudo-count per state) on the windows the pattern
+    uses in the final cover; a node's domain lists only the values seen there, so the
+    model never generates an address or port a pattern did not see. The empty
+    pattern's network keeps the structure learned on all records and is refitted on
+    the uncovered ones (on all records when none is left). Patterns without any
+    accepted window are left out.
+
     Examples
     --------
     >>> import pandas as pd

@@ -205,7 +205,9 @@ def prepare_flows(
 
     columns, domains, edges = [], [], {}
     for feature in features:
-        codes, domain, feature_edges = _encode(flows[feature.column], feature, n_bins)
+        codes, domain, feature_edges = _encode(
+            flows[feature.column], feature, n_bins, source
+        )
         columns.append(codes)
         domains.append(domain)
         if feature_edges is not None:
@@ -295,7 +297,7 @@ def _empty(flows: pd.DataFrame, column: str) -> bool:
 
 
 def _encode(
-    values: pd.Series, feature: Feature, n_bins: int
+    values: pd.Series, feature: Feature, n_bins: int, source: str
 ) -> tuple[np.ndarray, tuple, list[float] | None]:
     if not feature.binned:
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
@@ -304,13 +306,16 @@ def _encode(
     missing = np.isnan(numbers)
     if missing.any():
         logger.warning(
-            "%s: %d missing values counted as 0", feature.column, int(missing.sum())
+            "%s: field %r has %d missing values, counted as 0",
+            source,
+            feature.column,
+            int(missing.sum()),
         )
         numbers = np.where(missing, 0.0, numbers)
     if (numbers < 0).any():
         message = (
-            f"field {feature.column!r} holds negative values; FlowChronicle bins "
-            "non-negative counts and durations only. Fix or drop those records."
+            f"{source}: field {feature.column!r} holds negative values; FlowChronicle "
+            "bins non-negative counts and durations only. Fix or drop those records."
         )
         raise SchemaError(message)
     edges = fit_edges(numbers, n_bins)

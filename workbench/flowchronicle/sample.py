@@ -68,6 +68,15 @@ def sample_flows(
     pandas.DataFrame
         Canonical flow table sorted by time.
 
+    Notes
+    -----
+    Start times and gaps resample the training values with Gaussian jitter of the
+    pattern's bandwidth (default 1/100 s), so the timing of the training data is
+    replayed almost exactly: raise the bandwidth (``edit.set_bandwidth``) for new
+    timings. Instances starting near the training end lose the rows that would fall
+    after it. Binned values are drawn uniformly inside their training bin. With
+    ``n_flows``, whole instances are kept in random order and the last one may be cut.
+
     Examples
     --------
     >>> from workbench.flowchronicle.model import GenerativePattern, Node, TimeModel
