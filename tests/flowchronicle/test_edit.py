@@ -112,3 +112,16 @@ def test_set_bandwidth_changes_time_jitter(planted_model):
     )
     with pytest.raises(ModelEditError):
         set_bandwidth(model, 0, -1.0)
+
+
+def test_parse_value_reads_ports_bins_and_words(planted_model):
+    """Ports become ints, binned features intervals, other features stay text."""
+    from workbench.flowchronicle.edit import parse_value
+
+    model = planted_model
+
+    assert parse_value(model, "DstPt", "8080") == 8080
+    assert parse_value(model, "BwdByt", "100-200") == (100, 200)
+    assert parse_value(model, "Proto", "udp") == "udp"
+    with pytest.raises(ModelEditError, match="DstPt"):
+        parse_value(model, "DstPt", "http")

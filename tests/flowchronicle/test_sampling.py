@@ -120,3 +120,36 @@ def test_sample_nodes_follows_the_table():
     assert a.mean() == pytest.approx(0.7, abs=0.02)
     assert np.all(b[a == 1] == 1)
     assert np.mean(b[a == 0] == 2) == pytest.approx(0.5, abs=0.03)
+
+
+def test_sample_flows_pattern_without_network_is_generated():
+    """A pattern whose cells are all fixed (no network) still produces its flows."""
+    from workbench.flowchronicle.model import (
+        FlowModel,
+        GenerativePattern,
+        Node,
+        TimeModel,
+    )
+    from workbench.flowchronicle.prepare import Feature
+
+    features = (
+        Feature("DstPt", "id.resp_p", "categorical"),
+        Feature("Proto", "proto", "categorical"),
+    )
+    fixed = GenerativePattern(
+        ((FixedCell("DstPt", 123), FixedCell("Proto", "udp")),) * 2,
+        (),
+        TimeModel(np.array([10.0, 20.0]), (np.array([5.0]),)),
+    )
+    nodes = (
+        Node("DstPt", 0, (80,), (), np.array([[1.0]])),
+        Node("Proto", 0, ("tcp",), (), np.array([[1.0]])),
+    )
+    empty = GenerativePattern(((),), nodes, TimeModel(np.array([0.0]), ()))
+    model = FlowModel(features, (fixed, empty), (3, 0), (0, 1000), 1.6e9)
+
+    flows = sample_flows(model, 40, seed=0, with_pattern=True)
+
+    assert len(flows) == 40
+    assert set(flows[RESP_P]) == {123}
+    assert set(flows["proto"]) == {"udp"}

@@ -86,3 +86,15 @@ def test_mine_patterns_cidds_slice_compresses(cidds_small):
 
     assert 1 <= len(result.patterns) <= 3
     assert result.code_length.total < result.initial_code_length.total
+
+
+def test_mine_patterns_retest_rejected_still_compresses():
+    """Forgetting rejected candidates after each acceptance still compresses."""
+    prepared = prepare_flows(planted_table(seed=8, n_noise=150, n_planted=40))
+    settings = SearchSettings(max_iterations=6, retest_rejected=True, progress=False)
+
+    result = mine_patterns(prepared, settings)
+
+    assert result.settings["retest_rejected"] is True
+    assert result.history
+    assert result.code_length.total < result.initial_code_length.total
