@@ -113,39 +113,8 @@ def model_to_dict(model: FlowModel, *, fosr: bool = False) -> dict:
 
 def _pattern_to_dict(pattern: GenerativePattern, kinds: dict, fosr: bool) -> dict:
     sides = _FOSR_SIDE if fosr else _SIDE
-    rows = []
-    for row in pattern.rows:
-        cells = []
-        for cell in row:
-            if isinstance(cell, FixedCell):
-                domain = [_value(cell.value, kinds[cell.feature])]
-                cells.append(
-                    {
-                        "type": "Fixed",
-                        "feature": {"type": cell.feature, "domain": domain},
-                    }
-                )
-            else:
-                tag = f"Reuse{sides[cell.source_feature]}As{_SIDE[cell.feature]}"
-                cells.append({"type": tag, "row": cell.source_row})
-        rows.append(cells)
-    nodes = []
-    for node in pattern.nodes:
-        sizes = [len(pattern.nodes[p].domain) for p in node.parents]
-        nodes.append(
-            {
-                "feature": {
-                    "type": node.feature,
-                    "domain": [_value(v, kinds[node.feature]) for v in node.domain],
-                },
-                "partial_flow_number": node.row,
-                "parents": list(node.parents),
-                "cpt": {
-                    "parents_values": [list(c) for c in product(*map(range, sizes))],
-                    "probas": node.cpt.tolist(),
-                },
-            }
-        )
+    rows = [[_cell_to_dict(c, kinds, sides) for c in row] for row in pattern.rows]
+    nodes = [_node_to_dict(n, pattern, kinds) for n in pattern.nodes]
     tm = pattern.time_model
     return {
         "partial_flows": rows,
@@ -155,6 +124,30 @@ def _pattern_to_dict(pattern: GenerativePattern, kinds: dict, fosr: bool) -> dic
             "bandwidth": float(tm.bandwidth),
             "start_times": tm.start_times.tolist(),
             "gaps": [g.tolist() for g in tm.gaps],
+        },
+    }
+
+
+def _cell_to_dict(cell: FixedCell | ReuseCell, kinds: dict, sides: dict) -> dict:
+    if isinstance(cell, FixedCell):
+        domain = [_value(cell.value, kinds[cell.feature])]
+        return {"type": "Fixed", "feature": {"type": cell.feature, "domain": domain}}
+    tag = f"Reuse{sides[cell.source_feature]}As{_SIDE[cell.feature]}"
+    return {"type": tag, "row": cell.source_row}
+
+
+def _node_to_dict(node: Node, pattern: GenerativePattern, kinds: dict) -> dict:
+    sizes = [len(pattern.nodes[p].domain) for p in node.parents]
+    return {
+        "feature": {
+            "type": node.feature,
+            "domain": [_value(v, kinds[node.feature]) for v in node.domain],
+        },
+        "partial_flow_number": node.row,
+        "parents": list(node.parents),
+        "cpt": {
+            "parents_values": [list(c) for c in product(*map(range, sizes))],
+            "probas": node.cpt.tolist(),
         },
     }
 
