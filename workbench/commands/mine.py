@@ -72,15 +72,20 @@ def run(args: argparse.Namespace) -> int:
     settings = SearchSettings(
         max_iterations=args.max_iterations, progress=not args.quiet
     )
-    model, result = train_model(
-        flows,
-        settings=settings,
-        keep_single_flows=not args.reference_sessions,
-        n_bins=args.bins,
-        n_chunks=args.chunks,
-        n_jobs=args.jobs,
-        input_file=", ".join(str(p) for p in args.inputs),
-    )
+    try:
+        model, result = train_model(
+            flows,
+            settings=settings,
+            keep_single_flows=not args.reference_sessions,
+            n_bins=args.bins,
+            n_chunks=args.chunks,
+            n_jobs=args.jobs,
+            input_file=", ".join(str(p) for p in args.inputs),
+        )
+    except ValueError as exc:
+        if isinstance(exc, WorkbenchError):
+            raise
+        raise WorkbenchError(f"cannot mine {args.inputs}: {exc}") from exc
     path = save_model(model, args.out, fosr=args.fosr)
     table = describe_model(model)
     sys.stdout.write(
