@@ -22,7 +22,7 @@ class WorkbenchError(Exception):
 
 
 class InputFormatError(WorkbenchError, ValueError):
-    """A capture or log cannot be read: unknown format, truncated, malformed or empty."""
+    """A capture or log cannot be read: unknown format, truncated, malformed, empty."""
 
 
 class SchemaError(WorkbenchError, ValueError):
@@ -30,7 +30,7 @@ class SchemaError(WorkbenchError, ValueError):
 
 
 class ModelFileError(WorkbenchError, ValueError):
-    """A saved model folder or JSON file is missing, inconsistent or of another version."""
+    """A saved model folder or file is missing, inconsistent or of another version."""
 
 
 class NotFittedError(WorkbenchError, RuntimeError):

@@ -19,11 +19,14 @@ def mined(tmp_path_factory):
     argv = [
         "-q",
         "mine",
+        "--input",
         str(bundled(*CIDDS)),
         "--out",
         str(out),
         "--max-iterations",
         "2",
+        "--seed",
+        "3",
     ]
     assert main(argv) == 0
     return out
@@ -37,6 +40,7 @@ def test_mine_writes_a_model_file(mined, capsys):
     assert len(data["pattern_weights"]) == len(data["patterns"]) >= 2
     assert data["patterns"][-1]["partial_flows"] == [[]]
     assert data["metadata"]["training"]["max_iterations"] == 2
+    assert data["metadata"]["training"]["seed"] == 3
 
 
 def test_mine_negative_iterations_exit_2(tmp_path, capsys):
@@ -44,6 +48,7 @@ def test_mine_negative_iterations_exit_2(tmp_path, capsys):
     argv = [
         "-q",
         "mine",
+        "--input",
         str(bundled(*CIDDS)),
         "--out",
         str(tmp_path / "m.json"),
@@ -59,7 +64,14 @@ def test_mine_negative_iterations_exit_2(tmp_path, capsys):
 
 def test_mine_missing_input_exit_2(tmp_path, capsys):
     """A missing input file is reported with exit status 2."""
-    argv = ["-q", "mine", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "m.json")]
+    argv = [
+        "-q",
+        "mine",
+        "--input",
+        str(tmp_path / "nope.csv"),
+        "--out",
+        str(tmp_path / "m.json"),
+    ]
 
     status = main(argv)
 

@@ -21,6 +21,7 @@ def model_file(tmp_path_factory):
     argv = [
         "-q",
         "mine",
+        "--input",
         str(bundled(*CIDDS)),
         "--out",
         str(out),
@@ -40,10 +41,11 @@ def test_sample_writes_readable_flows(model_file, tmp_path, name):
         [
             "-q",
             "sample",
+            "--model",
             str(model_file),
             "--out",
             str(out),
-            "--flows",
+            "--n",
             "300",
             "--seed",
             "1",
@@ -55,7 +57,7 @@ def test_sample_writes_readable_flows(model_file, tmp_path, name):
     flows = read_flows(out, progress=False)
     assert len(flows) == 300
     assert flows[RESP_P].notna().all()
-    assert "pattern_idx" in flows.columns
+    assert "pattern_id" in flows.columns
 
 
 def test_sample_not_a_model_exit_2(tmp_path, capsys):
@@ -63,25 +65,28 @@ def test_sample_not_a_model_exit_2(tmp_path, capsys):
     path = tmp_path / "other.json"
     path.write_text(json.dumps({"hello": 1}))
 
-    status = main(["-q", "sample", str(path), "--out", str(tmp_path / "x.csv")])
+    status = main(
+        ["-q", "sample", "--model", str(path), "--out", str(tmp_path / "x.csv")]
+    )
 
     assert status == 2
     assert "other.json" in capsys.readouterr().err
 
 
 def test_sample_zero_flows_exit_2(model_file, tmp_path, capsys):
-    """--flows 0 is a usage error."""
+    """--n 0 is a usage error."""
     argv = [
         "-q",
         "sample",
+        "--model",
         str(model_file),
         "--out",
         str(tmp_path / "x.csv"),
-        "--flows",
+        "--n",
         "0",
     ]
 
     status = main(argv)
 
     assert status == 2
-    assert "--flows" in capsys.readouterr().err
+    assert "--n" in capsys.readouterr().err

@@ -40,7 +40,7 @@ def test_03_generate_writes_model_and_synthetic_flows(tmp_path):
     assert model["metadata"]["training"]["max_iterations"] == 3
     assert len(model["patterns"]) == len(patterns) <= 4
     assert len(synthetic) == 400
-    assert synthetic["pattern_idx"].between(0, len(patterns) - 1).all()
+    assert synthetic["pattern_id"].between(0, len(patterns) - 1).all()
     conn = (out / "conn.log").read_text().splitlines()
     assert conn[4] == "#path\tconn"
     assert len([line for line in conn if not line.startswith("#")]) == 400

@@ -78,7 +78,7 @@ def test_pattern_editor_duplicate_then_fix_port_and_sample(model):
     assert FixedCell("DstPt", value) in editor.model.patterns[copy].rows[0]
     assert len(editor.sample) == 200
     assert set(editor.sample[RESP_P]) == {value}
-    assert set(editor.sample["pattern_idx"]) == {copy}
+    assert set(editor.sample["pattern_id"]) == {copy}
 
 
 def test_pattern_editor_bad_value_reports_and_keeps_model(model):

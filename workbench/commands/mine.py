@@ -15,7 +15,12 @@ HELP = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the command's options."""
     parser.add_argument(
-        "inputs", nargs="+", metavar="PATH", help="flow files or folders"
+        "--input",
+        dest="inputs",
+        nargs="+",
+        required=True,
+        metavar="PATH",
+        help="flow files or folders (any format workbench.io reads)",
     )
     parser.add_argument(
         "--out", required=True, metavar="JSON", help="model file to write"
@@ -51,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fosr", action="store_true", help="spell reuse tags as Fos-R's reader does"
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="recorded in the model; the search itself is deterministic (default 0)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             n_chunks=args.chunks,
             n_jobs=args.jobs,
             input_file=", ".join(str(p) for p in args.inputs),
+            seed=args.seed,
         )
     except ValueError as exc:
         if isinstance(exc, WorkbenchError):

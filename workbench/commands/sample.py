@@ -14,10 +14,14 @@ HELP = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the command's options."""
-    parser.add_argument("model", metavar="JSON", help="model file written by 'mine'")
+    parser.add_argument(
+        "--model", required=True, metavar="JSON", help="model file written by 'mine'"
+    )
     parser.add_argument("--out", required=True, metavar="PATH", help="output file")
     parser.add_argument(
+        "--n",
         "--flows",
+        dest="flows",
         type=int,
         default=None,
         metavar="N",
@@ -33,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--with-pattern",
         action="store_true",
-        help="add a pattern_idx column naming each flow's pattern",
+        help="add a pattern_id column naming each flow's pattern",
     )
     parser.add_argument(
         "--ephemeral-ports",
@@ -50,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.flowchronicle.sample import sample_flows
 
     if args.flows is not None and args.flows < 1:
-        raise WorkbenchError(f"--flows must be at least 1, got {args.flows}")
+        raise WorkbenchError(f"--n must be at least 1, got {args.flows}")
     model = load_model(args.model)
     flows = sample_flows(
         model,

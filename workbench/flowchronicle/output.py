@@ -2,7 +2,7 @@
 
 The CSV keeps the canonical column names; the Zeek log writes the canonical fields in
 ``conn.log`` order with Zeek's types, ``-`` for unset values and any extra columns
-(``tcp_flags``, ``pattern_idx``) appended as string or count fields. Reading is
+(``tcp_flags``, ``pattern_id``) appended as string or count fields. Reading is
 ``workbench.io``'s job; nothing here changes values.
 """
 

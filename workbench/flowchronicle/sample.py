@@ -30,7 +30,7 @@ from workbench.schema import ORIG_P, TS, UID, conform
 __all__ = ["PATTERN_COLUMN", "sample_flows", "sample_nodes"]
 
 #: Extra output column naming the pattern each synthetic flow came from.
-PATTERN_COLUMN = "pattern_idx"
+PATTERN_COLUMN = "pattern_id"
 _EPHEMERAL = (49152, 65536)
 _MAX_REDRAWS = 100
 
@@ -56,7 +56,7 @@ def sample_flows(
     seed : int, default 0
         Seed of the random generator; equal seeds give equal tables.
     with_pattern : bool, default False
-        Add a ``pattern_idx`` column (index of the pattern in the model).
+        Add a ``pattern_id`` column (index of the pattern in the model).
     ephemeral_ports : bool, default False
         Fill ``id.orig_p`` with uniform ports from 49152-65535 (the model has no source
         port); otherwise it stays missing.

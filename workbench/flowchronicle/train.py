@@ -29,6 +29,7 @@ def train_model(
     n_jobs: int = 1,
     bandwidth: float = DEFAULT_BANDWIDTH,
     input_file: str | None = None,
+    seed: int | None = None,
 ) -> tuple[FlowModel, MiningResult]:
     """Mine a FlowChronicle model from a canonical flow table.
 
@@ -46,6 +47,9 @@ def train_model(
         Time-model jitter in ticks (1/100 s).
     input_file : str, optional
         Recorded in the model metadata; defaults to the table's source.
+    seed : int, optional
+        Recorded in the model metadata. The search is deterministic (ties are broken
+        by candidate order), so the same input always gives the same model.
 
     Returns
     -------
@@ -68,7 +72,7 @@ def train_model(
     model = build_model(result, bandwidth=bandwidth, input_file=input_file)
     model.metadata["training"].update(
         n_chunks=n_chunks,
-        seed=None,
+        seed=seed,
         sessions=sessions,
         keep_single_flows=keep_single_flows,
         reference_pruning=False,
