@@ -9,6 +9,13 @@ from __future__ import annotations
 from widgets._display import enable_offline
 from widgets.alert_explorer import AlertExplorer
 from widgets.graph_explorer import GraphAlertExplorer
+from widgets.pattern_editor import PatternEditor
 from widgets.threshold_panel import ThresholdPanel
 
-__all__ = ["AlertExplorer", "GraphAlertExplorer", "ThresholdPanel", "enable_offline"]
+__all__ = [
+    "AlertExplorer",
+    "GraphAlertExplorer",
+    "PatternEditor",
+    "ThresholdPanel",
+    "enable_offline",
+]
