@@ -134,3 +134,14 @@ def test_graph_detector_too_few_connections(benign_logs, make_autoencoder):
 
     with pytest.raises(SchemaError, match="at least 4"):
         detector.fit(build_graph(logs))
+
+
+def test_graph_analysis_explain_present_only_ranks_set_bits(injected_analysis):
+    """present_only ranks the attribute values the edge has, ranks restarting at 1."""
+    position = int(np.flatnonzero(injected_analysis.connections["uid"].eq(INJECTED))[0])
+
+    table = injected_analysis.explain([position], top=4, present_only=True)
+
+    assert table["value"].eq(1.0).all()
+    assert table["rank"].tolist() == [1, 2, 3, 4]
+    assert table["p_value"].is_monotonic_increasing

@@ -88,7 +88,16 @@ class Block:
 
     def hot(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Row positions and slot indices to set to 1 for ``values``."""
-        values = values.reset_index(drop=True)
+        # Logs repeat few distinct values: encode each once, then copy by code.
+        codes, uniques = pd.factorize(values.reset_index(drop=True))
+        distinct = pd.Series([*uniques, pd.NA], dtype=object)
+        codes = np.where(codes < 0, len(uniques), codes)
+        rows, slots = self._hot_distinct(distinct)
+        table = np.zeros((len(distinct), self.width), dtype=bool)
+        table[rows, slots] = True
+        return np.nonzero(table[codes])
+
+    def _hot_distinct(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if self.kind in ("onehot", "categorical"):
             return self._lookup(values.astype("string"), self.values, 0)
         if self.kind == "numeric":

@@ -26,7 +26,7 @@ from workbench.graph.tables import CONN, SecurityGraph, node_id
 from workbench.pvalues import AEPValues
 from workbench.thresholds import Threshold
 
-__all__ = ["GraphDetector", "GraphAnalysis", "default_autoencoder"]
+__all__ = ["GraphDetector", "GraphAnalysis", "default_autoencoder", "distinct_rows"]
 
 _META = "graph_detector.json"
 _ENCODER = "edge_encoder.json"
@@ -266,10 +266,9 @@ class _Scored:
     def of(cls, detector: GraphDetector, graph: SecurityGraph) -> _Scored:
         X = detector.encoder.transform(graph)
         # Identical vectors are frequent: score each distinct one once.
-        inputs, inverse = np.unique(X, axis=0, return_inverse=True)
+        inputs, inverse = distinct_rows(X)
         ae = detector.autoencoder
         scores = ae.scores_from_errors(ae.errors(inputs), inputs)
-        inverse = inverse.reshape(-1)
         return cls(detector, graph, inputs, inverse, scores[inverse])
 
     def edge_errors(self, edges: np.ndarray) -> np.ndarray:
@@ -297,6 +296,24 @@ class _Scored:
                 "start": groups["start"].min().reindex(worst.index).to_numpy(),
             }
         ).reset_index(drop=True)
+
+
+def distinct_rows(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a 0/1 matrix and, for each row, the position of its copy.
+
+    Rows are packed to bits and hashed, which is much faster than ``np.unique``
+    with ``axis=0`` on wide matrices.
+
+    Examples
+    --------
+    >>> rows, inverse = distinct_rows(np.array([[0, 1], [1, 0], [0, 1]], np.uint8))
+    >>> rows.tolist(), inverse.tolist()
+    ([[0, 1], [1, 0]], [0, 1, 0])
+    """
+    packed = np.packbits(X, axis=1)
+    codes, _ = pd.factorize(pd.Series([row.tobytes() for row in packed], dtype=object))
+    first = np.unique(codes, return_index=True)[1]
+    return X[first], codes.astype(np.int64)
 
 
 def _reference_rows(n: int) -> np.ndarray:
@@ -353,12 +370,29 @@ class GraphAnalysis:
         return np.flatnonzero(self.alerts)
 
     def explain(
-        self, alert_ids: np.ndarray | list[int] | None = None, *, top: int | None = None
+        self,
+        alert_ids: np.ndarray | list[int] | None = None,
+        *,
+        top: int | None = None,
+        present_only: bool = False,
     ) -> pd.DataFrame:
         """AE-pvalues of the worst edge of each connection (default: every alert).
 
-        Returns the long table of :meth:`workbench.pvalues.AEPValues.explain`, with
-        ``alert_id`` the connection position, plus ``edge_id`` and ``edge_type``.
+        Parameters
+        ----------
+        alert_ids : array-like of int, optional
+            Connection positions; default: the current alerts.
+        top : int, optional
+            Keep the ``top`` best ranks per alert.
+        present_only : bool, default False
+            Rank only the bits set to 1: the attribute values the edge has (an
+            unexpected value), leaving out values the model expected but did not see.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The long table of :meth:`workbench.pvalues.AEPValues.explain`, with
+            ``alert_id`` the connection position, plus ``edge_id`` and ``edge_type``.
         """
         ids = self.alert_ids if alert_ids is None else np.asarray(alert_ids, dtype=int)
         if ids.size and (ids.min() < 0 or ids.max() >= len(self.connections)):
@@ -372,8 +406,14 @@ class GraphAnalysis:
             alert_ids=ids,
             values=values,
             reconstructions=values + errors,
-            top=top,
+            top=None if present_only else top,
         )
+        if present_only:
+            table = table[table["value"].eq(1.0)].copy()
+            table["rank"] = table.groupby("alert_id").cumcount() + 1
+            if top is not None:
+                table = table[table["rank"] <= top]
+            table = table.reset_index(drop=True)
         by_alert = pd.Series(edges, index=ids)
         table["edge_id"] = by_alert.reindex(table["alert_id"]).to_numpy()
         types = self.graph.edges["type"].to_numpy()

@@ -160,13 +160,14 @@ class EdgeEncoder:
         scopes = ("edge",) if block.scope == "edge" else ("src", "dst")
         counts: Counter = Counter()
         for scope in scopes:
-            values = _values(frames[scope], block)
+            frame = frames[scope]
+            values = _values(frame, block)[_rows(frame, block)].dropna()
             if block.kind == "port":
                 values = pd.to_numeric(values, errors="coerce").dropna().astype(int)
-            counts.update(values.dropna().tolist())
+            counts.update(values.value_counts().to_dict())
         frequent = [(v, c) for v, c in counts.items() if c >= self.min_count]
         frequent.sort(key=lambda vc: (-vc[1], str(vc[0])))
-        return tuple(v for v, _ in frequent[: self.max_categories])
+        return tuple(_plain(v) for v, _ in frequent[: self.max_categories])
 
     def _set_blocks(self, blocks: list[Block]) -> None:
         self.blocks_ = blocks
@@ -184,7 +185,7 @@ class EdgeEncoder:
         for block, offset in zip(self.blocks_, self.offsets_[:-1], strict=True):
             frame = frames[block.scope]
             mask = _rows(frame, block)
-            rows, slots = block.hot(_values(frame[mask], block))
+            rows, slots = block.hot(_values(frame, block)[mask])
             X[np.flatnonzero(mask)[rows], offset + slots] = 1
         return X
 
@@ -294,6 +295,10 @@ def _values(frame: pd.DataFrame, block: Block) -> pd.Series:
     if block.attribute in frame.columns:
         return frame[block.attribute]
     return pd.Series([pd.NA] * len(frame), dtype="object")
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _digest(state: dict[str, Any]) -> str:

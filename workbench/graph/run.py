@@ -77,6 +77,39 @@ class GraphRun:
             return pd.DataFrame()
         return comparison_table(self.analysis, self.flat)
 
+    def score_summary(self) -> pd.DataFrame:
+        """Connections, alerts and scores per label, in and after the training period.
+
+        Rows are labelled by ``detailed_label`` (``benign`` when unset; ``all``
+        without labels) and by whether the connection starts before
+        ``train_before``: the training period holds the training and held-out
+        connections when train and test are the same capture.
+        """
+        table = self.analysis.connections
+        if schema.DETAILED_LABEL in table:
+            group = table[schema.DETAILED_LABEL].fillna(schema.BENIGN)
+        else:
+            group = pd.Series("all", index=table.index)
+        cut = self.settings.get("train_before")
+        after = np.ones(len(table), dtype=bool)
+        if cut is not None:
+            after = table["start"].to_numpy(dtype=float) >= float(cut)
+        frame = pd.DataFrame(
+            {
+                "label": group.to_numpy(),
+                "period": np.where(after, "after training", "training period"),
+                "score": self.analysis.scores,
+                "alert": self.analysis.alerts,
+            }
+        )
+        summary = frame.groupby(["label", "period"]).agg(
+            connections=("score", "size"),
+            alerts=("alert", "sum"),
+            median_score=("score", "median"),
+            max_score=("score", "max"),
+        )
+        return summary.reset_index()
+
     def metrics(self) -> dict[str, object]:
         """Sizes, threshold and labelled figures, as written to ``metrics.json``."""
         threshold = self.detector.threshold
@@ -104,6 +137,7 @@ class GraphRun:
                 self.analysis.scores,
                 connections[schema.DETAILED_LABEL],
             )
+        figures["score_summary"] = self.score_summary().to_dict(orient="records")
         if self.flat is not None:
             figures["flat_alerts"] = int(self.flat.alerts.sum())
             figures["comparison"] = self.comparison().to_dict(orient="records")
@@ -199,7 +233,12 @@ def _without_attacks(
 def graph_alert_table(
     analysis: GraphAnalysis, explanations: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per alert: connection identity, score, worst edge, top attributes."""
+    """One row per alert: connection identity, score, worst edge, top attributes.
+
+    ``explanations`` should rank present attributes only
+    (``analysis.explain(present_only=True)``), so that ``feature_1`` names a
+    value the edge has.
+    """
     ids = analysis.alert_ids
     connections = analysis.connections.iloc[ids]
     identity = [c for c in _IDENTITY if c in connections.columns]
@@ -229,9 +268,8 @@ def write_graph_outputs(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     explanations = run.analysis.explain(top=explain_top)
-    graph_alert_table(run.analysis, explanations).to_csv(
-        out / "alerts.csv", index=False
-    )
+    present = run.analysis.explain(top=TOP_FEATURES, present_only=True)
+    graph_alert_table(run.analysis, present).to_csv(out / "alerts.csv", index=False)
     explanations.to_csv(out / "explanations.csv", index=False)
     metrics = run.metrics()
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=_plain))
