@@ -8,12 +8,25 @@ import shutil
 import pandas as pd
 import pytest
 
+from tests.graph.graph_logs import synthetic_logs, write_tiny_capture
 from workbench.datasets import bundled
 from workbench.errors import InputFormatError, SchemaError
 from workbench.graph import build_graph, graph_from_logs, read_capture
 from workbench.graph.build import merge_graphs
 
 SHA1_FILE = "ab" * 20
+
+
+@pytest.fixture
+def tiny_capture(tmp_path):
+    """Three hand-written connections (DNS, TLS, HTTP) in TSV and JSON logs."""
+    return write_tiny_capture(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def benign_logs():
+    """Forty synthetic benign visits (DNS lookup, then TLS to a known site)."""
+    return synthetic_logs(40, seed=0)
 
 
 def _edges(graph, edge_type):

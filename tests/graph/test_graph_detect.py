@@ -7,6 +7,7 @@ import copy
 import numpy as np
 import pytest
 
+from tests.graph.graph_logs import injected_logs, small_autoencoder, synthetic_logs
 from workbench.errors import NotFittedError, SchemaError
 from workbench.graph import build_graph
 from workbench.graph.detect import GraphDetector
@@ -15,10 +16,16 @@ INJECTED = "Xbad"
 
 
 @pytest.fixture(scope="module")
-def trained(benign_logs, make_autoencoder):
+def benign_logs():
+    """Forty synthetic benign visits (DNS lookup, then TLS to a known site)."""
+    return synthetic_logs(40, seed=0)
+
+
+@pytest.fixture(scope="module")
+def trained(benign_logs):
     """A detector trained once on the synthetic benign capture."""
     graph = build_graph(benign_logs)
-    return GraphDetector(autoencoder=make_autoencoder()).fit(graph)
+    return GraphDetector(autoencoder=small_autoencoder()).fit(graph)
 
 
 @pytest.fixture
@@ -28,9 +35,9 @@ def fitted(trained):
 
 
 @pytest.fixture
-def injected_analysis(fitted, benign_logs, make_injected):
+def injected_analysis(fitted, benign_logs):
     """The benign capture plus one connection with an unseen certificate, scored."""
-    test = build_graph(make_injected(benign_logs, ts=150.5))
+    test = build_graph(injected_logs(benign_logs, ts=150.5))
     return fitted.analyse(test)
 
 
@@ -126,11 +133,11 @@ def test_graph_detector_needs_fit(benign_logs):
         detector.analyse(build_graph(benign_logs))
 
 
-def test_graph_detector_too_few_connections(benign_logs, make_autoencoder):
+def test_graph_detector_too_few_connections(benign_logs):
     """A capture of two connections cannot be split; the error says why."""
     logs = {"conn": benign_logs["conn"].head(2)}
 
-    detector = GraphDetector(autoencoder=make_autoencoder())
+    detector = GraphDetector(autoencoder=small_autoencoder())
 
     with pytest.raises(SchemaError, match="at least 4"):
         detector.fit(build_graph(logs))

@@ -8,10 +8,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.graph.graph_logs import synthetic_logs, write_tiny_capture
 from workbench.errors import ModelFileError
 from workbench.graph import build_graph, graph_from_logs
 from workbench.graph._blocks import Block
 from workbench.graph.encode import EdgeEncoder
+
+
+@pytest.fixture
+def tiny_capture(tmp_path):
+    """Three hand-written connections (DNS, TLS, HTTP) in TSV and JSON logs."""
+    return write_tiny_capture(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def benign_logs():
+    """Forty synthetic benign visits (DNS lookup, then TLS to a known site)."""
+    return synthetic_logs(40, seed=0)
 
 
 def _column(encoder, name):

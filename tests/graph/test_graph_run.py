@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from tests.graph.graph_logs import injected_logs, synthetic_logs
 from workbench.cli import main
 from workbench.datasets import bundled
 from workbench.graph import build_graph
@@ -17,9 +18,15 @@ OUTPUTS = {"alerts.csv", "explanations.csv", "metrics.json", "model"}
 
 
 @pytest.fixture(scope="module")
-def run(benign_logs, make_injected):
+def benign_logs():
+    """Forty synthetic benign visits (DNS lookup, then TLS to a known site)."""
+    return synthetic_logs(40, seed=0)
+
+
+@pytest.fixture(scope="module")
+def run(benign_logs):
     """A small job: synthetic benign training, the injected capture as test."""
-    test = build_graph(make_injected(benign_logs, ts=150.5))
+    test = build_graph(injected_logs(benign_logs, ts=150.5))
     rules = [LabelRule("bad-cert", hosts=("203.0.113.9",))]
     return run_graph_detection(
         build_graph(benign_logs), test, rules=rules, epochs=3, progress=False
@@ -59,9 +66,9 @@ def test_comparison_covers_both_detectors(run):
     assert table["connections"].nunique() == 1
 
 
-def test_run_leaves_labelled_attacks_out_of_training(benign_logs, make_injected):
+def test_run_leaves_labelled_attacks_out_of_training(benign_logs):
     """Connections matched by a label rule are not trained on."""
-    graph = build_graph(make_injected(benign_logs, ts=150.5))
+    graph = build_graph(injected_logs(benign_logs, ts=150.5))
     rules = [LabelRule("bad-cert", hosts=("203.0.113.9",))]
 
     result = run_graph_detection(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tests.graph.graph_logs import write_tiny_capture
 from workbench.graph import graph_from_logs
 from workbench.graph.charts import (
     comparison_chart,
@@ -13,6 +14,12 @@ from workbench.graph.charts import (
     neighbourhood_chart,
 )
 from workbench.graph.convert import MAX_LAYOUT_NODES, layout, to_networkx
+
+
+@pytest.fixture
+def tiny_capture(tmp_path):
+    """Three hand-written connections (DNS, TLS, HTTP) in TSV and JSON logs."""
+    return write_tiny_capture(tmp_path)
 
 
 @pytest.fixture

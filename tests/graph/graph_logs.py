@@ -1,4 +1,8 @@
-"""Tiny hand-written Zeek logs and seeded synthetic captures for the graph tests."""
+"""Tiny hand-written Zeek logs and seeded synthetic captures for the graph tests.
+
+Plain functions, imported by the test modules (a second ``conftest.py`` would clash
+with the other test folders' under ``--doctest-modules``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from workbench.autoencoder import AutoencoderDetector
 
@@ -73,9 +76,8 @@ CONN_TYPES = [
 ]
 
 
-@pytest.fixture
-def tiny_capture(tmp_path: Path) -> Path:
-    """Three connections (DNS, TLS, HTTP) to one server, in TSV and JSON logs."""
+def write_tiny_capture(tmp_path: Path) -> Path:
+    """Write three connections (DNS, TLS, HTTP) to one server, in TSV and JSON logs."""
     _write_tsv(
         tmp_path / "conn.log",
         "conn",
@@ -259,21 +261,3 @@ def small_autoencoder(epochs: int = 40, seed: int = 0) -> AutoencoderDetector:
         seed=seed,
         progress=False,
     )
-
-
-@pytest.fixture(scope="session")
-def benign_logs() -> dict:
-    """Forty synthetic benign visits (DNS lookup, then TLS to a known site)."""
-    return synthetic_logs(40, seed=0)
-
-
-@pytest.fixture(scope="session")
-def make_injected():
-    """Function adding one TLS connection with an unseen certificate and domain."""
-    return injected_logs
-
-
-@pytest.fixture(scope="session")
-def make_autoencoder():
-    """Factory of small seeded BCE autoencoders."""
-    return small_autoencoder
