@@ -156,9 +156,16 @@ class ShapAE:
             ``AutoencoderDetector.reconstruct``.
         benign : array-like of shape (n, d)
             Benign training rows; the first ``background_size`` form the background.
+
+        Raises
+        ------
+        ImportError
+            If the optional ``shap`` package is not installed.
         """
         self._check_params()
         matrix = as_error_matrix(benign, name="benign")
+        # Importing shap takes a second or two: pay it here, not in timed explains.
+        _import_shap()
 
         self.background_ = matrix[: self.background_size].copy()
         self.reconstruct_ = reconstruct
