@@ -87,7 +87,7 @@ def bench_scoring(train_logs, graph, repeats: int, epochs: int) -> None:
     analyse_s, analysis = best_of(repeats, lambda: detector.analyse(graph))
     dense = X.astype(np.float32)
     forward_s, _ = best_of(repeats, lambda: detector.autoencoder.reconstruct(dense))
-    distinct = analysis._scored.inputs.shape[0]
+    distinct = analysis.distinct_edges
     print(
         f"encode: {n:,} edges x {X.shape[1]} bits in {encode_s:.2f} s = "
         f"{n / encode_s:,.0f} edges/s"

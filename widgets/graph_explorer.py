@@ -17,8 +17,8 @@ import traitlets
 
 from widgets._display import message_chart, offline_chart
 from workbench import charts, schema
+from workbench.graph.analysis import GraphAnalysis
 from workbench.graph.charts import neighbourhood_chart
-from workbench.graph.detect import GraphAnalysis
 from workbench.graph.tables import CONN, SecurityGraph
 
 __all__ = ["GraphAlertExplorer"]

@@ -119,7 +119,7 @@ def test_graph_detector_identical_edges_scored_once(fitted, benign_logs):
 
     analysis = fitted.analyse(graph)
 
-    distinct = analysis._scored.inputs.shape[0]
+    distinct = analysis.distinct_edges
     assert distinct < len(graph.edges)
     assert len(np.unique(analysis.edge_scores)) <= distinct
 

@@ -66,20 +66,18 @@ def cert_part(
             **record,
         }
     ).explode("name")
+    _add_issued_for(part, names)
+    return part
+
+
+def _add_issued_for(part: Part, names: pd.DataFrame) -> None:
+    """Certificate -> domain edges, one per subject CN or SAN DNS name."""
     domains = domain_keys(names["name"].astype("string"))
     part.add_keys(DOMAIN, domains)
     tls = {f: names[f] for f in _TLS_FIELDS}
-    part.add_edges(
-        edge_frame(
-            "issued_for",
-            names["cert"],
-            node_id(DOMAIN, domains),
-            names["ts"],
-            names["uid"],
-            **tls,
-        )
-    )
-    return part
+    targets = node_id(DOMAIN, domains)
+    ts, uid = names["ts"], names["uid"]
+    part.add_edges(edge_frame("issued_for", names["cert"], targets, ts, uid, **tls))
 
 
 def _first(chains: pd.Series) -> pd.Series:

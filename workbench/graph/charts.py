@@ -112,6 +112,16 @@ def _labels(nodes: pd.DataFrame) -> pd.Series:
     return text.where(~long, text.str.slice(0, LABEL_CHARS - 1) + "…")
 
 
+def _edge_segments(graph: SecurityGraph, nodes: pd.DataFrame) -> pd.DataFrame:
+    """One row per edge with both endpoints' coordinates and its readable fields."""
+    places = nodes.set_index(NODE_ID)[["x", "y"]]
+    edges = graph.edges.copy()
+    edges[["x", "y"]] = places.reindex(edges[SRC]).to_numpy()
+    edges[["x2", "y2"]] = places.reindex(edges[DST]).to_numpy()
+    keep = [c for c in ("type", schema.UID, schema.TS, "score") if c in edges]
+    return edges[["x", "y", "x2", "y2", *keep]].rename(columns={"type": "edge"})
+
+
 def neighbourhood_chart(
     graph: SecurityGraph, *, centre: str | None = None, seed: int = 0
 ) -> alt.LayerChart:
@@ -120,7 +130,8 @@ def neighbourhood_chart(
     Parameters
     ----------
     graph : SecurityGraph
-        A small graph, e.g. :meth:`workbench.graph.GraphAnalysis.neighbourhood`.
+        A small graph, e.g. from
+        :meth:`workbench.graph.analysis.GraphAnalysis.neighbourhood`.
     centre : str, optional
         Node id drawn larger (the alert's connection).
     seed : int, default 0
@@ -129,13 +140,8 @@ def neighbourhood_chart(
     nodes = layout(graph, seed=seed)
     nodes["label"] = _labels(nodes)
     nodes["centre"] = nodes[NODE_ID].eq(centre) if centre else False
-    places = nodes.set_index(NODE_ID)[["x", "y"]]
-    edges = graph.edges.copy()
-    edges[["x", "y"]] = places.reindex(edges[SRC]).to_numpy()
-    edges[["x2", "y2"]] = places.reindex(edges[DST]).to_numpy()
-    scored = "score" in edges.columns
-    keep = [c for c in ("type", schema.UID, schema.TS, "score") if c in edges]
-    edge_table = edges[["x", "y", "x2", "y2", *keep]].rename(columns={"type": "edge"})
+    edge_table = _edge_segments(graph, nodes)
+    scored = "score" in edge_table.columns
 
     hidden = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
     colour = (

@@ -15,7 +15,7 @@ from workbench import schema
 from workbench.autoencoder import AutoencoderDetector
 from workbench.detector import Analysis, FlowDetector
 from workbench.evaluation import detection_metrics
-from workbench.graph.detect import GraphAnalysis
+from workbench.graph.analysis import GraphAnalysis
 from workbench.graph.tables import SecurityGraph
 
 __all__ = ["conn_records", "flat_baseline", "comparison_table"]

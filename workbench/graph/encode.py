@@ -113,6 +113,18 @@ class EdgeEncoder:
     n_features_ : int
         The fixed width D.
 
+    Notes
+    -----
+    Beyond the spec's section 5 (proposed design, not the paper's), three choices
+    are ours: the categorical attributes of the log record that made an edge (DNS
+    query type and return code, HTTP method and status class, TLS version, cipher
+    and validation status, file source) form an edge block; addresses carry a
+    ``resolved`` flag (some DNS answer of the capture led to them), the one
+    cross-log link a per-edge vector would otherwise lose; domains carry their last
+    two labels (``sld``) as a capped vocabulary. Vocabularies count occurrences
+    over edges, so an attribute of a busy node weighs more. Identities themselves
+    (addresses, names, hashes) are never encoded.
+
     Examples
     --------
     >>> from workbench.graph.build import build_graph

@@ -21,9 +21,10 @@ from workbench import schema
 from workbench.detector import Analysis
 from workbench.errors import SchemaError
 from workbench.evaluation import detection_metrics
+from workbench.graph.analysis import GraphAnalysis
 from workbench.graph.build import graph_from_logs, merge_graphs
 from workbench.graph.compare import comparison_table, flat_baseline
-from workbench.graph.detect import GraphAnalysis, GraphDetector, default_autoencoder
+from workbench.graph.detect import GraphDetector, default_autoencoder
 from workbench.graph.labels import LabelRule, label_connections
 from workbench.graph.tables import DST, SRC, SecurityGraph
 
