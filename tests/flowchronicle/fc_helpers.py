@@ -1,10 +1,19 @@
-"""Seeded canonical tables with a planted FlowChronicle pattern, for the tests."""
+"""Seeded canonical tables with a planted FlowChronicle pattern, and a tiny model."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from workbench.flowchronicle.model import (
+    FixedCell,
+    FlowModel,
+    GenerativePattern,
+    Node,
+    ReuseCell,
+    TimeModel,
+)
+from workbench.flowchronicle.prepare import FEATURES
 from workbench.schema import (
     DURATION,
     ORIG_BYTES,
@@ -81,3 +90,50 @@ def planted_table(
     frame[TS] = frame[TS] + 1.6e9
     frame[ORIG_P] = rng.integers(49152, 65535, len(frame))
     return conform(frame.sample(frac=1.0, random_state=seed), source="planted")
+
+
+def tiny_model() -> FlowModel:
+    """Hand-written model: a DNS-then-HTTPS pattern reusing the client, and the rest.
+
+    Pattern 0, row 0: UDP to port 53 of a drawn server from a drawn client; row 1:
+    the same client, TCP port 443, a drawn server. The empty pattern draws Proto,
+    then DstPt given Proto, and both addresses independently.
+    """
+    features = tuple(
+        f for f in FEATURES if f.name in ("SrcIP", "DstIP", "DstPt", "Proto")
+    )
+    clients = ("192.168.1.1", "192.168.1.2")
+    servers = ("10.0.0.1", "10.0.0.2", "10.0.0.3")
+    dns = GenerativePattern(
+        (
+            (FixedCell("DstPt", 53), FixedCell("Proto", "udp")),
+            (
+                ReuseCell("SrcIP", 0, "SrcIP"),
+                FixedCell("DstPt", 443),
+                FixedCell("Proto", "tcp"),
+            ),
+        ),
+        (
+            Node("SrcIP", 0, clients, (), np.array([[0.5, 0.5]])),
+            Node("DstIP", 0, servers[:1], (), np.array([[1.0]])),
+            Node("DstIP", 1, servers, (), np.array([[0.2, 0.3, 0.5]])),
+        ),
+        TimeModel(np.arange(0.0, 9000.0, 500.0), (np.array([5.0, 10.0]),)),
+    )
+    rest = GenerativePattern(
+        ((),),
+        (
+            Node("Proto", 0, ("tcp", "udp"), (), np.array([[0.6, 0.4]])),
+            Node(
+                "DstPt",
+                0,
+                (80, 53, 443),
+                (0,),
+                np.array([[0.5, 0.1, 0.4], [0.05, 0.9, 0.05]]),
+            ),
+            Node("SrcIP", 0, clients, (), np.array([[0.3, 0.7]])),
+            Node("DstIP", 0, servers, (), np.array([[0.2, 0.2, 0.6]])),
+        ),
+        TimeModel(np.arange(0.0, 10000.0, 250.0), ()),
+    )
+    return FlowModel(features, (dns, rest), (30, 70), (0, 10000), 1.6e9)

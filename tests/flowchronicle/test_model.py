@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
-from fc_helpers import DNS_PORT
+from fc_helpers import DNS_PORT, tiny_model
 
 from workbench.flowchronicle.model import FixedCell, ReuseCell, model_problems
 
@@ -65,3 +67,26 @@ def test_build_model_time_model_shapes(planted_model, planted_result):
         assert pattern.time_model.start_times.size == weight
         assert len(pattern.time_model.gaps) == pattern.n_rows - 1
         assert all(np.all(g >= 0) for g in pattern.time_model.gaps)
+
+
+def test_model_problems_reports_tables_that_are_no_distribution():
+    """A table row summing to 0.9 or holding a negative entry is a problem."""
+    model = tiny_model()
+    rest = model.patterns[1]
+    short = replace(rest.nodes[0], cpt=np.array([[0.5, 0.4]]))
+    negative = replace(rest.nodes[0], cpt=np.array([[1.5, -0.5]]))
+
+    problems = [
+        model_problems(
+            replace(model, patterns=(model.patterns[0], replace(rest, nodes=nodes)))
+        )
+        for nodes in ((short, *rest.nodes[1:]), (negative, *rest.nodes[1:]))
+    ]
+
+    assert problems[0] == [
+        "pattern 1: node 0 (Proto of row 0): table row 0 does not sum to 1"
+    ]
+    assert problems[1] == [
+        "pattern 1: node 0 (Proto of row 0): negative or missing probabilities"
+    ]
+    assert model_problems(model) == []

@@ -11,12 +11,15 @@ from workbench.flowchronicle.describe import describe_model, describe_pattern
 from workbench.flowchronicle.edit import (
     duplicate_pattern,
     fix_cell,
+    free_cell,
     remove_pattern,
     set_bandwidth,
+    set_cpt_row,
     set_weight,
 )
 from workbench.flowchronicle.model import FlowModel, build_model
 from workbench.flowchronicle.model_io import load_model, save_model
+from workbench.flowchronicle.network import pattern_network
 from workbench.flowchronicle.output import write_flows
 from workbench.flowchronicle.prepare import PreparedFlows, prepare_flows
 from workbench.flowchronicle.sample import sample_flows
@@ -38,7 +41,10 @@ __all__ = [
     "remove_pattern",
     "duplicate_pattern",
     "fix_cell",
+    "free_cell",
+    "set_cpt_row",
     "set_bandwidth",
+    "pattern_network",
     "sample_flows",
     "write_flows",
 ]

@@ -335,6 +335,7 @@ def _pattern_problems(pattern: GenerativePattern, names: set[str]) -> list[str]:
             problems.append(
                 f"node {k}: table shape {node.cpt.shape}, expected {expected}"
             )
+        problems += _table_problems(node, k)
     for j, row in enumerate(pattern.rows):
         for cell in row:
             source = (
@@ -352,3 +353,20 @@ def _pattern_problems(pattern: GenerativePattern, names: set[str]) -> list[str]:
         if missing:
             problems.append(f"row {j} leaves {missing} undefined")
     return problems
+
+
+#: Largest distance of a table row's sum from one that a consistent model may have.
+_TABLE_TOLERANCE = 1e-6
+
+
+def _table_problems(node: Node, k: int) -> list[str]:
+    table = np.asarray(node.cpt, dtype=float)
+    where = f"node {k} ({node.feature} of row {node.row})"
+    if table.ndim != 2 or table.shape[1] != len(node.domain):
+        return [f"{where}: table of shape {table.shape} for {len(node.domain)} values"]
+    if not np.all(np.isfinite(table)) or np.any(table < 0):
+        return [f"{where}: negative or missing probabilities"]
+    bad = np.flatnonzero(np.abs(table.sum(axis=1) - 1.0) > _TABLE_TOLERANCE)
+    if bad.size:
+        return [f"{where}: table row {int(bad[0])} does not sum to 1"]
+    return []
