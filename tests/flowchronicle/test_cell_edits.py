@@ -16,7 +16,7 @@ from workbench.flowchronicle.edit import (
     set_weight,
 )
 from workbench.flowchronicle.edit_checks import checked_model, column_values
-from workbench.flowchronicle.model import FixedCell, ReuseCell, model_problems
+from workbench.flowchronicle.model import FixedCell, Node, ReuseCell, model_problems
 from workbench.flowchronicle.model_io import model_from_dict, model_to_dict
 from workbench.flowchronicle.sample import PATTERN_COLUMN, sample_flows
 from workbench.schema import ORIG_H, PROTO, RESP_P
@@ -169,3 +169,37 @@ def test_checked_model_refuses_a_reuse_never_set():
 
     with pytest.raises(ModelEditError, match="Flags of row 0, which is not defined"):
         checked_model(replace(model, patterns=(broken, model.patterns[1])))
+
+
+def _port_then_proto():
+    """Tiny model whose copied empty pattern draws DstPt, then Proto given DstPt."""
+    model = duplicate_pattern(tiny_model(), 1)
+    rest = model.patterns[1]
+    port = Node("DstPt", 0, (80, 53), (), np.array([[0.25, 0.75]]))
+    proto = Node("Proto", 0, ("tcp", "udp"), (0,), np.array([[1.0, 0.0], [0.0, 1.0]]))
+    pattern = replace(rest, nodes=(port, proto, *rest.nodes[2:]))
+    return replace(model, patterns=(model.patterns[0], pattern, model.patterns[2]))
+
+
+def test_fix_cell_known_value_conditions_children():
+    """Fixing the port to 53 leaves Proto with its table row for 53."""
+    model = _port_then_proto()
+
+    edited = fix_cell(model, 1, 0, "DstPt", 53)
+
+    proto = next(n for n in edited.patterns[1].nodes if n.feature == "Proto")
+    assert proto.parents == ()
+    assert proto.cpt.tolist() == [[0.0, 1.0]]
+
+
+def test_fix_cell_new_value_keeps_children_on_average():
+    """Fixing the port to unseen 8080 mixes Proto's rows by the port's marginal."""
+    model = _port_then_proto()
+
+    edited = _only(fix_cell(model, 1, 0, "DstPt", 8080), 1)
+    flows = sample_flows(edited, 4000, seed=4)
+
+    proto = next(n for n in edited.patterns[1].nodes if n.feature == "Proto")
+    np.testing.assert_allclose(proto.cpt, [[0.25, 0.75]])
+    assert set(flows[RESP_P]) == {8080}
+    assert abs((flows[PROTO] == "tcp").mean() - 0.25) < 0.03

@@ -30,7 +30,7 @@ from workbench.flowchronicle.model import (
     Node,
     ReuseCell,
 )
-from workbench.flowchronicle.network import feature_marginal
+from workbench.flowchronicle.network import feature_marginal, node_marginal
 
 __all__ = ["FREE_TABLES", "fix_cell", "free_cell"]
 
@@ -68,15 +68,18 @@ def fix_cell(
     Raises
     ------
     ModelEditError
-        For an unknown pattern, row or feature, a value outside the column's domain,
-        or a network cell whose children need a value it never took.
+        For an unknown pattern, row or feature, or a value outside the column's
+        domain.
 
     Notes
     -----
-    A Fixed or Reuse cell is replaced. A network node is removed and its children
-    are conditioned on ``value``, which must then lie in the node's domain. Cells of
-    later rows that reuse this address become fixed to the same value too, as
-    constant promotion does during mining, so no row reuses an address nobody draws.
+    A Fixed or Reuse cell is replaced. A network node is removed, as an intervention:
+    its own parents keep their tables, and its children are conditioned on
+    ``value`` when the node took it in training. For a value it never took, its
+    children keep their average behaviour: the node is summed out with its marginal
+    (exact when it is independent of each child's other parents). Cells of later
+    rows that reuse this address become fixed to the same value too, as constant
+    promotion does during mining, so no row reuses an address nobody draws.
 
     Examples
     --------
@@ -97,7 +100,7 @@ def fix_cell(
     nodes = pattern.nodes
     position = _node_at(pattern, row, feature)
     if position is not None:
-        nodes = _drop_node(nodes, position, value, index)
+        nodes = _drop_node(nodes, position, value)
     rows = _cells(pattern)
     rows[row] = [c for c in rows[row] if c.feature != feature]
     rows[row].append(FixedCell(feature, value))
@@ -229,34 +232,34 @@ def _fix_reuses(rows: Cells, index: int) -> None:
 
 
 def _drop_node(
-    nodes: tuple[Node, ...], position: int, value: object, index: int
+    nodes: tuple[Node, ...], position: int, value: object
 ) -> tuple[Node, ...]:
+    """``nodes`` without node ``position``, its children conditioned on ``value``."""
     target = nodes[position]
-    children = [k for k, n in enumerate(nodes) if position in n.parents]
-    if children and value not in target.domain:
-        message = (
-            f"pattern {index}: other cells depend on {target.feature} of row "
-            f"{target.row}, so its new value must be one seen in training: "
-            f"{list(target.domain)[:10]}."
-        )
-        raise ModelEditError(message)
-    chosen = target.domain.index(value) if children else 0
+    if value in target.domain:
+        weights = np.zeros(len(target.domain))
+        weights[target.domain.index(value)] = 1.0
+    else:
+        # A value the node never took: children keep their average behaviour.
+        weights = node_marginal(nodes, position)
     out = []
     for k, node in enumerate(nodes):
         if k == position:
             continue
         if position in node.parents:
-            node = _condition(node, nodes, position, chosen)
+            node = _condition(node, nodes, position, weights)
         parents = tuple(p - (p > position) for p in node.parents)
         out.append(replace(node, parents=parents))
     return tuple(out)
 
 
-def _condition(node: Node, nodes: tuple[Node, ...], parent: int, chosen: int) -> Node:
-    """``node`` with parent ``parent`` fixed at domain index ``chosen``."""
+def _condition(
+    node: Node, nodes: tuple[Node, ...], parent: int, weights: np.ndarray
+) -> Node:
+    """``node`` with parent ``parent`` summed out under ``weights`` over its domain."""
     sizes = [len(nodes[p].domain) for p in node.parents]
     table = node.cpt.reshape(*sizes, len(node.domain))
     axis = node.parents.index(parent)
-    table = np.take(table, chosen, axis=axis)
+    table = np.tensordot(weights, np.moveaxis(table, axis, 0), axes=1)
     parents = tuple(p for p in node.parents if p != parent)
     return replace(node, parents=parents, cpt=table.reshape(-1, len(node.domain)))
