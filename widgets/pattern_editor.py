@@ -1,25 +1,28 @@
 """A panel to browse, edit and sample a FlowChronicle model in a notebook.
 
 The panel holds the current :class:`~workbench.flowchronicle.model.FlowModel` and calls
-the edit functions of :mod:`workbench.flowchronicle.edit` on button clicks; every edit
-makes a new model, so earlier ones stay valid. It does not mine patterns or score
-synthetic flows.
+the edit functions of :mod:`workbench.flowchronicle.edit` on button clicks, through
+:meth:`PatternEditor.apply_edit`, which notebooks may call too; every edit makes a new
+model, so earlier ones stay valid. It does not mine patterns or score synthetic flows.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import ipywidgets
 import pandas as pd
 import traitlets
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ModelEditError, WorkbenchError
 from workbench.flowchronicle import edit
 from workbench.flowchronicle.describe import describe_model, describe_pattern
 from workbench.flowchronicle.model import FlowModel
 from workbench.flowchronicle.model_io import save_model
+from workbench.flowchronicle.network import variable_name
 from workbench.flowchronicle.sample import sample_flows
+from workbench.flowchronicle.table_edits import parse_cpt_row
 
 __all__ = ["PatternEditor"]
 
@@ -46,8 +49,14 @@ class PatternEditor(ipywidgets.VBox):
         The patterns; its value is the selected pattern's index.
     weight, apply_weight_button : ipywidgets widgets
         Weight of the selected pattern and the button that applies it.
-    feature, row, cell_value, fix_button : ipywidgets widgets
-        Which cell of the selected pattern to fix, the value, and the button.
+    feature, row, cell_value, fix_button, free_button : ipywidgets widgets
+        Which cell of the selected pattern to fix (to the value) or to free (drawn
+        from the pattern's network), and the two buttons.
+    variable, parent_values, probabilities, table_button : ipywidgets widgets
+        One row of a network table: the variable, its parents' values separated by
+        ``;``, the new probabilities (``value: p; value: p``) and the button.
+    table_info : ipywidgets.HTML
+        The selected variable's parents and values.
     duplicate_button, remove_button : ipywidgets.Button
         Copy or remove the selected pattern.
     n_flows, seed, sample_button, sample_view : ipywidgets widgets
@@ -67,8 +76,8 @@ class PatternEditor(ipywidgets.VBox):
     >>> m = FlowModel((Feature("Proto", "proto", "categorical"),), (empty,), (4,),
     ...               (0, 10), 0.0)
     >>> editor = PatternEditor(m)
-    >>> editor.weight.value
-    4
+    >>> editor.weight.value, editor.variable.options
+    (4, ('Proto-r0',))
     """
 
     selected = traitlets.Int(0)
@@ -87,6 +96,16 @@ class PatternEditor(ipywidgets.VBox):
             description="value", placeholder="53 or 40-53"
         )
         self.fix_button = ipywidgets.Button(description="fix cell")
+        self.free_button = ipywidgets.Button(description="free cell")
+        self.variable = ipywidgets.Dropdown(description="variable")
+        self.parent_values = ipywidgets.Text(
+            description="parents", placeholder="tcp; 40-53"
+        )
+        self.probabilities = ipywidgets.Text(
+            description="probabilities", placeholder="53: 0.9; 80: 0.1"
+        )
+        self.table_button = ipywidgets.Button(description="set table row")
+        self.table_info = ipywidgets.HTML()
         self.duplicate_button = ipywidgets.Button(description="duplicate")
         self.remove_button = ipywidgets.Button(description="remove")
         self.n_flows = ipywidgets.BoundedIntText(
@@ -103,10 +122,13 @@ class PatternEditor(ipywidgets.VBox):
         super().__init__(children=self._layout())
 
         self.pattern_select.observe(self._on_select, names="value")
-        self.apply_weight_button.on_click(lambda _: self._apply(self._set_weight))
-        self.fix_button.on_click(lambda _: self._apply(self._fix))
-        self.duplicate_button.on_click(lambda _: self._apply(self._duplicate))
-        self.remove_button.on_click(lambda _: self._apply(self._remove))
+        self.variable.observe(lambda _: self._show_variable(), names="value")
+        self.apply_weight_button.on_click(lambda _: self._guarded(self._set_weight))
+        self.fix_button.on_click(lambda _: self._guarded(self._fix))
+        self.free_button.on_click(lambda _: self._guarded(self._free))
+        self.table_button.on_click(lambda _: self._guarded(self._set_table_row))
+        self.duplicate_button.on_click(lambda _: self._guarded(self._duplicate))
+        self.remove_button.on_click(lambda _: self._guarded(self._remove))
         self.sample_button.on_click(lambda _: self._guarded(self._sample))
         self.save_button.on_click(lambda _: self._guarded(self._save))
         self.refresh()
@@ -124,7 +146,17 @@ class PatternEditor(ipywidgets.VBox):
                     self.remove_button,
                 ]
             ),
-            box([self.row, self.feature, self.cell_value, self.fix_button]),
+            box(
+                [
+                    self.row,
+                    self.feature,
+                    self.cell_value,
+                    self.fix_button,
+                    self.free_button,
+                ]
+            ),
+            box([self.variable, self.parent_values, self.probabilities]),
+            box([self.table_button, self.table_info]),
             box([self.n_flows, self.seed, self.sample_button]),
             box([self.save_path, self.save_button]),
             self.status,
@@ -158,16 +190,53 @@ class PatternEditor(ipywidgets.VBox):
         self.weight.value = int(self.model.weights[index])
         self.row.max = pattern.n_rows - 1
         self.row.value = min(self.row.value, self.row.max)
+        self.variable.options = [variable_name(n) for n in pattern.nodes]
+        self._show_variable()
+
+    def _show_variable(self) -> None:
+        nodes = self.model.patterns[self.selected].nodes
+        names = [variable_name(n) for n in nodes]
+        if self.variable.value not in names:
+            self.table_info.value = "no network variable in this pattern"
+            return
+        node = nodes[names.index(self.variable.value)]
+        parents = ", ".join(names[p] for p in node.parents) or "none"
+        values = ", ".join(str(v) for v in node.domain[:12])
+        more = " ..." if len(node.domain) > 12 else ""
+        self.table_info.value = html.escape(
+            f"parents: {parents}; values: {values}{more}"
+        )
 
     # -- actions --------------------------------------------------------------------
 
-    def _apply(self, action) -> None:
-        def run() -> None:
-            self.model, message = action()
-            self.refresh()
-            self.status.value = html.escape(message)
+    def apply_edit(
+        self, function: Callable[..., FlowModel], *args, note: str = ""
+    ) -> FlowModel:
+        """Make ``function(model, *args)`` the current model and show it.
 
-        self._guarded(run)
+        ``function`` is an edit of :mod:`workbench.flowchronicle.edit`, such as
+        ``fix_cell``; the buttons call this method too. Errors are raised (the
+        buttons show them in ``status`` instead) and leave the model unchanged.
+
+        Parameters
+        ----------
+        function : callable
+            The edit, taking the model first.
+        *args
+            The edit's other arguments.
+        note : str, optional
+            What to show in ``status``; by default the call itself.
+
+        Returns
+        -------
+        FlowModel
+            The new current model.
+        """
+        model = function(self.model, *args)
+        self.model = model
+        self.refresh()
+        self.status.value = html.escape(note or f"{function.__name__}{args!r}")
+        return model
 
     def _guarded(self, action) -> None:
         try:
@@ -175,25 +244,48 @@ class PatternEditor(ipywidgets.VBox):
         except (WorkbenchError, OSError) as exc:
             self.status.value = f"<b>not done:</b> {html.escape(str(exc))}"
 
-    def _set_weight(self) -> tuple[FlowModel, str]:
+    def _set_weight(self) -> None:
         i, w = self.selected, int(self.weight.value)
-        return edit.set_weight(self.model, i, w), f"pattern {i}: weight {w}"
+        self.apply_edit(edit.set_weight, i, w, note=f"pattern {i}: weight {w}")
 
-    def _fix(self) -> tuple[FlowModel, str]:
+    def _fix(self) -> None:
         i, j, name = self.selected, int(self.row.value), self.feature.value
         value = edit.parse_value(self.model, name, self.cell_value.value)
-        model = edit.fix_cell(self.model, i, j, name, value)
-        return model, f"pattern {i} row {j}: {name} fixed to {value}"
+        note = f"pattern {i} row {j}: {name} fixed to {value}"
+        self.apply_edit(edit.fix_cell, i, j, name, value, note=note)
 
-    def _duplicate(self) -> tuple[FlowModel, str]:
-        i = self.selected
-        model = edit.duplicate_pattern(self.model, i)
-        self.selected = len(model.patterns) - 2
-        return model, f"pattern {i} copied to pattern {self.selected}"
+    def _free(self) -> None:
+        i, j, name = self.selected, int(self.row.value), self.feature.value
+        note = f"pattern {i} row {j}: {name} now drawn from the network"
+        self.apply_edit(edit.free_cell, i, j, name, note=note)
 
-    def _remove(self) -> tuple[FlowModel, str]:
+    def _set_table_row(self) -> None:
+        i, variable = self.selected, self.variable.value
+        if variable is None:
+            message = f"pattern {i} has no network variable; free a cell first."
+            raise ModelEditError(message)
+        parents, probabilities = parse_cpt_row(
+            self.model,
+            i,
+            variable,
+            self.parent_values.value,
+            self.probabilities.value,
+        )
+        note = f"pattern {i}: table of {variable} given {parents} set"
+        self.apply_edit(
+            edit.set_cpt_row, i, variable, parents, probabilities, note=note
+        )
+
+    def _duplicate(self) -> None:
+        i, copy = self.selected, len(self.model.patterns) - 1
+        # The copy takes the empty pattern's place, just before it; show it.
+        self.selected = copy
+        note = f"pattern {i} copied to pattern {copy}"
+        self.apply_edit(edit.duplicate_pattern, i, note=note)
+
+    def _remove(self) -> None:
         i = self.selected
-        return edit.remove_pattern(self.model, i), f"pattern {i} removed"
+        self.apply_edit(edit.remove_pattern, i, note=f"pattern {i} removed")
 
     def _sample(self) -> None:
         self.sample = sample_flows(

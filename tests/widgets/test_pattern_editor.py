@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from widgets.pattern_editor import PatternEditor
 from workbench.datasets import bundled
+from workbench.errors import ModelEditError
+from workbench.flowchronicle.edit import fix_cell
 from workbench.flowchronicle.model import FixedCell
 from workbench.flowchronicle.model_io import load_model
+from workbench.flowchronicle.network import node_marginal, variable_name
 from workbench.flowchronicle.search import SearchSettings
 from workbench.flowchronicle.train import train_model
 from workbench.io import read_flows
@@ -106,3 +110,93 @@ def test_pattern_editor_remove_and_save(model, tmp_path):
     saved = load_model(tmp_path / "edited.json")
     assert len(saved.patterns) == len(model.patterns) - 1
     assert "saved" in editor.status.value
+
+
+def test_pattern_editor_free_then_fix_cell_clicks(model):
+    """Freeing a fixed cell makes it a network variable; fixing it brings it back."""
+    editor = PatternEditor(model)
+    cell = model.patterns[0].rows[0][0]
+    value = cell.value
+    text = "-".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    editor.feature.value = cell.feature
+    editor.row.value = 0
+
+    editor.free_button.click()
+    freed = editor.model.patterns[0]
+    editor.free_button.click()
+    refused = editor.status.value
+    editor.cell_value.value = text
+    editor.fix_button.click()
+
+    assert cell not in freed.rows[0]
+    assert f"{cell.feature}-r0" in {variable_name(n) for n in freed.nodes}
+    assert "not done" in refused and "already drawn" in refused
+    assert cell in editor.model.patterns[0].rows[0]
+    assert f"{cell.feature}-r0" not in editor.variable.options
+
+
+def test_pattern_editor_table_row_click_is_sampled(model):
+    """One table row set to a single value: flows in that parent state carry it."""
+    editor = PatternEditor(model, n_flows=1500, seed=3)
+    editor.pattern_select.value = len(model.patterns) - 1
+    editor.duplicate_button.click()
+    copy = editor.selected
+    nodes = editor.model.patterns[copy].nodes
+    k, node = next(
+        (k, n)
+        for k, n in enumerate(nodes)
+        if len(n.parents) == 1
+        and not any(model.feature(x.feature).binned for x in (n, nodes[n.parents[0]]))
+        and len(n.domain) > 1
+    )
+    parent = nodes[node.parents[0]]
+    state = parent.domain[int(np.argmax(node_marginal(nodes, node.parents[0])))]
+    chosen = node.domain[-1]
+
+    editor.variable.value = variable_name(node)
+    editor.parent_values.value = str(state)
+    editor.probabilities.value = f"{chosen}: 1"
+    editor.table_button.click()
+    for i in range(len(editor.model.patterns)):
+        editor.pattern_select.value = i
+        editor.weight.value = 1 if i == copy else 0
+        editor.apply_weight_button.click()
+    editor.sample_button.click()
+
+    row = nodes[k].parents[0]
+    table = editor.model.patterns[copy].nodes[k].cpt
+    assert table[parent.domain.index(state)].tolist()[-1] == 1.0
+    assert nodes[row] == parent
+    flows = editor.sample
+    in_state = flows[flows[model.feature(parent.feature).column] == state]
+    assert len(in_state) > 50
+    assert set(in_state[model.feature(node.feature).column]) == {chosen}
+    others = flows[flows[model.feature(parent.feature).column] != state]
+    assert set(others[model.feature(node.feature).column]) != {chosen}
+
+
+def test_pattern_editor_table_row_bad_probabilities_reported(model):
+    """Probabilities that do not sum to one are refused in the status line."""
+    editor = PatternEditor(model)
+    editor.pattern_select.value = len(model.patterns) - 1
+    before = editor.model
+    root = next(n for n in before.patterns[-1].nodes if not n.parents)
+
+    editor.variable.value = variable_name(root)
+    editor.probabilities.value = f"{root.domain[0]}: 0.5"
+    editor.table_button.click()
+
+    assert editor.model is before
+    assert "sum to 0.5" in editor.status.value
+
+
+def test_pattern_editor_apply_edit_is_the_buttons_path(model):
+    """apply_edit runs an edit function, shows it, and raises on a bad edit."""
+    editor = PatternEditor(model)
+
+    editor.apply_edit(fix_cell, 0, 0, "DstPt", 8080)
+
+    assert FixedCell("DstPt", 8080) in editor.model.patterns[0].rows[0]
+    assert "fix_cell" in editor.status.value
+    with pytest.raises(ModelEditError, match="not a port"):
+        editor.apply_edit(fix_cell, 0, 0, "DstPt", 70000)
