@@ -58,8 +58,13 @@ def test_feature_map_one_hot_columns_follow_the_rule():
 
     fm = feature_map(real, real)
 
-    assert fm.onehot_columns[:5] == ["proto", "id.orig_h", "id.resp_h", "id.resp_p",
-                                     "tcp_flags"]  # fmt: skip
+    assert fm.onehot_columns[:5] == [
+        "proto",
+        "id.orig_h",
+        "id.resp_h",
+        "id.resp_p",
+        "tcp_flags",
+    ]
     assert set(fm.onehot_columns[5:]) == {"resp_pkts", "orig_pkts"}
     assert fm.numeric_columns == ["ts", "resp_bytes", "orig_bytes", "duration"]
     assert fm.real_numeric.min() == 0.0 and fm.real_numeric.max() == 1.0

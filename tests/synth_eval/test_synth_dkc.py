@@ -22,11 +22,23 @@ GOOD = {
     "duration": 1.5,
 }
 _UDP = {"proto": "UDP", "tcp_flags": "......"}
-_NETBIOS = {**_UDP, "id.resp_p": 137, "resp_bytes": 0.0, "resp_pkts": 0.0,
-            "id.resp_h": "192.168.100.255", "duration": 0.0, "orig_pkts": 1.0,
-            "orig_bytes": 200.0}  # fmt: skip
-_ICMP = {"proto": "ICMP", "tcp_flags": "......", "id.resp_p": 771, "orig_bytes": 0.0,
-         "orig_pkts": 0.0}  # fmt: skip
+_NETBIOS = {
+    **_UDP,
+    "id.resp_p": 137,
+    "resp_bytes": 0.0,
+    "resp_pkts": 0.0,
+    "id.resp_h": "192.168.100.255",
+    "duration": 0.0,
+    "orig_pkts": 1.0,
+    "orig_bytes": 200.0,
+}
+_ICMP = {
+    "proto": "ICMP",
+    "tcp_flags": "......",
+    "id.resp_p": 771,
+    "orig_bytes": 0.0,
+    "orig_pkts": 0.0,
+}
 
 #: One change of the good flow per rule that makes that rule fire. Rules 4 and 5
 #: (and 7 and 8) cannot fire apart without also breaking a packet-size rule.
