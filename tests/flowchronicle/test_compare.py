@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 from workbench.errors import SchemaError
-from workbench.flowchronicle.compare import share_chart, share_table
+from workbench.flowchronicle.compare import (
+    hour_chart,
+    hour_table,
+    share_chart,
+    share_table,
+)
 
 
 def test_share_table_groups_rare_values_as_other():
@@ -44,4 +49,39 @@ def test_share_chart_encodes_both_sources():
 
     chart = share_chart(real, real.iloc[:1], "proto")
 
+    assert set(chart.data["source"]) == {"real", "synthetic"}
+
+
+def test_hour_table_counts_flows_per_hour_of_day():
+    """Times on two days fold onto the same hours; each source's shares sum to one."""
+    day = 86_400.0
+    real = pd.DataFrame({"ts": [0.0, 3600.0 * 5 + 10, day + 3600.0 * 5, day - 1.0]})
+    fake = pd.DataFrame({"ts": [3600.0 * 23.5, 60.0]})
+
+    table = hour_table(real, fake)
+
+    counts = table.pivot(index="hour", columns="source", values="flows")
+    assert len(counts) == 24
+    assert counts["real"].to_dict() == {
+        h: {0: 1, 5: 2, 23: 1}.get(h, 0) for h in range(24)
+    }
+    assert counts["synthetic"][23] == 1 and counts["synthetic"][0] == 1
+    assert table.groupby("source")["share"].sum().round(9).eq(1.0).all()
+
+
+def test_hour_table_missing_time_raises():
+    """Comparing tables without timestamps names the ts field."""
+    real = pd.DataFrame({"proto": ["tcp"]})
+
+    with pytest.raises(SchemaError, match="'ts'"):
+        hour_table(real, real)
+
+
+def test_hour_chart_puts_sources_side_by_side():
+    """The chart offsets the two sources within each hour."""
+    real = pd.DataFrame({"ts": [0.0, 7200.0]})
+
+    chart = hour_chart(real, real.iloc[:1])
+
+    assert chart.to_dict()["encoding"]["xOffset"]["field"] == "source"
     assert set(chart.data["source"]) == {"real", "synthetic"}

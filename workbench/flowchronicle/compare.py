@@ -1,8 +1,9 @@
 """Side-by-side shares of one field in real and synthetic flows, as a table or chart.
 
 Categorical fields compare their most frequent values; numeric fields compare
-power-of-two bins (0 on its own). This is a visual check for the generation lab, not
-an evaluation metric: the metrics of the FlowChronicle protocol live elsewhere.
+power-of-two bins (0 on its own); the time of day compares flows per hour. This is a
+visual check for the generation lab, not an evaluation metric: the metrics of the
+FlowChronicle protocol live elsewhere.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import SchemaError
+from workbench.schema import TS
 
-__all__ = ["share_table", "share_chart"]
+__all__ = ["share_table", "share_chart", "hour_table", "hour_chart"]
 
 _OTHER = "other"
 
@@ -36,9 +38,7 @@ def share_table(
     ...                                        values="share").round(2).to_dict()
     {'real': {'tcp': 0.67, 'udp': 0.33}, 'synthetic': {'tcp': 0.5, 'udp': 0.5}}
     """
-    for name, table in (("real", real), ("synthetic", synthetic)):
-        if column not in table.columns:
-            raise SchemaError(f"the {name} flows have no field {column!r} to compare.")
+    _require(real, synthetic, column)
     numeric = pd.api.types.is_numeric_dtype(real[column].dtype) and not (
         pd.api.types.is_integer_dtype(real[column].dtype)
         and real[column].nunique() < 50
@@ -100,4 +100,72 @@ def share_chart(
             tooltip=["value", "source", alt.Tooltip("share:Q", format=".1%")],
         )
         .properties(width=420, title=f"{column}: real vs synthetic")
+    )
+
+
+def _require(real: pd.DataFrame, synthetic: pd.DataFrame, column: str) -> None:
+    for name, table in (("real", real), ("synthetic", synthetic)):
+        if column not in table.columns:
+            raise SchemaError(f"the {name} flows have no field {column!r} to compare.")
+
+
+def hour_table(real: pd.DataFrame, synthetic: pd.DataFrame) -> pd.DataFrame:
+    """Flows per hour of day (UTC clock of ``ts``) in both tables, long format.
+
+    Returns
+    -------
+    pandas.DataFrame
+        24 rows per source: ``hour`` (0-23), ``source``, ``flows`` and ``share`` (of
+        that source's flows).
+
+    Examples
+    --------
+    >>> real = pd.DataFrame({"ts": [0.0, 3600.0, 3700.0]})
+    >>> fake = pd.DataFrame({"ts": [7200.0]})
+    >>> table = hour_table(real, fake)
+    >>> table[table["flows"] > 0][["hour", "source", "flows"]].values.tolist()
+    [[0, 'real', 1], [1, 'real', 2], [2, 'synthetic', 1]]
+    """
+    _require(real, synthetic, TS)
+    frames = []
+    for source, table in (("real", real), ("synthetic", synthetic)):
+        seconds = pd.to_numeric(table[TS], errors="coerce").dropna().to_numpy()
+        hours = (np.floor(seconds / 3600.0) % 24).astype(int)
+        counts = np.bincount(hours, minlength=24)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "hour": np.arange(24),
+                    "source": source,
+                    "flows": counts,
+                    "share": counts / max(int(counts.sum()), 1),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def hour_chart(real: pd.DataFrame, synthetic: pd.DataFrame) -> alt.Chart:
+    """Bars of :func:`hour_table`: share of flows per hour, sources side by side.
+
+    Shares, not counts, so samples of any size compare with the real flows.
+
+    Examples
+    --------
+    >>> real = pd.DataFrame({"ts": [0.0, 3600.0]})
+    >>> hour_chart(real, real).mark
+    'bar'
+    """
+    table = hour_table(real, synthetic)
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("hour:O", title="hour of day (UTC)"),
+            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of flows"),
+            xOffset="source:N",
+            color=alt.Color("source:N", title=None),
+            tooltip=["hour", "source", "flows", alt.Tooltip("share:Q", format=".1%")],
+        )
+        .properties(width=560, title="flows per hour of day: real vs synthetic")
     )
