@@ -141,3 +141,20 @@ def test_find_node_lists_the_variables():
 
     with pytest.raises(ModelEditError, match=r"\['SrcIP-r0', 'DstIP-r0'"):
         find_node(pattern, "SrcIP-r1")
+
+
+def test_node_marginal_long_chain_past_einsum_labels():
+    """A 70-node chain (more nodes than einsum has labels) propagates exactly."""
+    rng = np.random.default_rng(5)
+    nodes = [Node("DstPt", 0, (1, 2, 3), (), rng.dirichlet(np.ones(3), 1))]
+    for row in range(1, 70):
+        nodes.append(
+            Node("DstPt", row, (1, 2, 3), (row - 1,), rng.dirichlet(np.ones(3), 3))
+        )
+    expected = nodes[0].cpt[0]
+    for node in nodes[1:]:
+        expected = expected @ node.cpt
+
+    marginal = node_marginal(tuple(nodes), 69)
+
+    np.testing.assert_allclose(marginal, expected)

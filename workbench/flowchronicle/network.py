@@ -78,10 +78,19 @@ def node_marginal(nodes: tuple[Node, ...], k: int) -> np.ndarray:
         sizes = [len(nodes[p].domain) for p in node.parents]
         table = node.cpt.reshape(*sizes, len(node.domain))
         out = [*axes, u]
-        factor = np.einsum(factor, axes, table, [*node.parents, u], out)
+        # einsum takes at most 52 axis labels: number the live variables afresh.
+        label = {v: i for i, v in enumerate(out)}
+        factor = np.einsum(
+            factor,
+            [label[v] for v in axes],
+            table,
+            [label[v] for v in (*node.parents, u)],
+            [label[v] for v in out],
+        )
         later = {p for w in order if w > u for p in nodes[w].parents} | {k}
         keep = [a for a in out if a in later]
-        factor, axes = np.einsum(factor, out, keep), keep
+        factor = np.einsum(factor, list(range(len(out))), [label[v] for v in keep])
+        axes = keep
     return factor / factor.sum()
 
 
