@@ -12,7 +12,12 @@ from workbench.explain_bench.jobs import toy_benchmark
 from workbench.explain_bench.methods import ABS, PVALUES_EXACT, PVALUES_INTERP, SHAP
 from workbench.explain_bench.report import FILES, write_report
 from workbench.explain_bench.shap_ae import ShapAE
-from workbench.explain_bench.toy import TOY_SPLIT, make_toy, toy_autoencoder
+from workbench.explain_bench.toy import (
+    TOY_BCE_FLOOR,
+    TOY_SPLIT,
+    make_toy,
+    toy_autoencoder,
+)
 
 HAS_SHAP = importlib.util.find_spec("shap") is not None
 
@@ -60,3 +65,13 @@ def test_toy_benchmark_small_ae_writes_acc_at_1_to_5(tmp_path):
     assert all((tmp_path / name).is_file() for name in FILES)
     assert result.settings["test_rows"] == 2000
     assert result.samples.truth.sum(axis=1).tolist() == [1] * 100
+
+
+def test_toy_bce_floor_is_the_loss_of_a_perfect_reconstruction():
+    """Reconstructing every row exactly costs ln 2 / 6 on average, from X5 and X6."""
+    rows = make_toy(20_000, seed=4).train
+    p = np.clip(rows, 1e-7, 1 - 1e-7)
+
+    loss = -(rows * np.log(p) + (1 - rows) * np.log(1 - p)).mean()
+
+    assert abs(loss - TOY_BCE_FLOOR) < 0.005
