@@ -64,6 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-temporal", action="store_true", help="skip the ACF difference"
     )
     parser.add_argument(
+        "--lstm",
+        action="store_true",
+        help="also compute the LSTM next-value gap (slow: the published grid)",
+    )
+    parser.add_argument(
         "--max-iterations",
         type=int,
         default=None,
@@ -134,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         n=args.n,
         mode=args.mode,
         temporal=not args.no_temporal,
+        lstm={"progress": not args.quiet} if args.lstm else None,
         seed=args.seed,
         progress=not args.quiet,
     )

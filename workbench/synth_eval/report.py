@@ -102,8 +102,9 @@ def write_report(
     -------
     list of Path
         The files written: ``runs.csv``, ``summary.csv``, ``means.csv``,
-        ``ranks.csv``, ``per_column.csv``, ``dkc_rules.csv``, ``acfd.csv`` (when
-        computed), ``table.md``, ``settings.json`` and ``*.vl.json`` charts.
+        ``ranks.csv``, ``per_column.csv``, ``dkc_rules.csv``, ``acfd.csv`` and
+        ``lstm.csv`` (when computed), ``table.md``, ``settings.json`` and
+        ``*.vl.json`` charts.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -117,6 +118,8 @@ def write_report(
     }
     if evaluation.acfd is not None:
         tables["acfd.csv"] = evaluation.acfd.rename_axis("model").reset_index()
+    if evaluation.lstm is not None:
+        tables["lstm.csv"] = evaluation.lstm.rename_axis("model").reset_index()
     written = []
     for name, table in tables.items():
         table.to_csv(out / name, index=False)

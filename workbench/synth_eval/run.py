@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -81,6 +81,8 @@ class Evaluation:
         ACF difference x 10^5 per continuous column (full tables), models by columns.
     settings : dict
         Runs, n, mode, seed, table sizes and how the holdout was made.
+    lstm : pandas.DataFrame or None
+        LSTM next-value gap per discrete column (full tables), when asked for.
     """
 
     runs: pd.DataFrame
@@ -91,6 +93,7 @@ class Evaluation:
     dkc_rules: pd.DataFrame
     acfd: pd.DataFrame | None
     settings: dict = field(default_factory=dict)
+    lstm: pd.DataFrame | None = None
 
 
 def _sessions(table: pd.DataFrame, name: str, schema: MetricSchema) -> pd.DataFrame:
@@ -152,6 +155,7 @@ def evaluate(
     schema: MetricSchema = SESSION_SCHEMA,
     mode: str = "reference",
     temporal: bool = True,
+    lstm: dict | None = None,
     seed: int = 0,
     progress: bool = True,
 ) -> Evaluation:
@@ -180,6 +184,10 @@ def evaluate(
         and the ACF's integer casting.
     temporal : bool, default True
         Also compute the ACF difference on the full tables.
+    lstm : dict, optional
+        Also compute the (slow) LSTM next-value gap on the full tables, with these
+        options of :func:`~workbench.synth_eval.temporal_lstm.lstm_gaps` (``{}``:
+        the published grid).
     seed : int, default 0
         Run r draws its subsamples with seed (seed, r).
     progress : bool, default True
@@ -240,11 +248,21 @@ def evaluate(
                 for metric, series in columns
                 for col, val in series.items()
             ]
-    return _collect(
+    result = _collect(
         records, rule_rows, column_rows, real, models, schema, mode, temporal,
         dict(runs=runs, n=n, mode=mode, seed=seed, sizes=sizes,
              holdout="a third of the reference" if holdout_made else "given"),
     )  # fmt: skip
+    if lstm is None:
+        return result
+    from workbench.synth_eval.temporal_lstm import lstm_gaps
+
+    gaps = {
+        name: lstm_gaps(real, held, table, schema, seed=seed, **lstm)
+        for name, table in models.items()
+    }
+    table = pd.DataFrame(gaps).T.rename(columns=schema.label)
+    return replace(result, lstm=table)
 
 
 def _collect(records, rule_rows, column_rows, real, models, schema, mode, temporal,
