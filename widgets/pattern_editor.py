@@ -97,15 +97,7 @@ class PatternEditor(ipywidgets.VBox):
         )
         self.fix_button = ipywidgets.Button(description="fix cell")
         self.free_button = ipywidgets.Button(description="free cell")
-        self.variable = ipywidgets.Dropdown(description="variable")
-        self.parent_values = ipywidgets.Text(
-            description="parents", placeholder="tcp; 40-53"
-        )
-        self.probabilities = ipywidgets.Text(
-            description="probabilities", placeholder="53: 0.9; 80: 0.1"
-        )
-        self.table_button = ipywidgets.Button(description="set table row")
-        self.table_info = ipywidgets.HTML()
+        self._make_table_controls()
         self.duplicate_button = ipywidgets.Button(description="duplicate")
         self.remove_button = ipywidgets.Button(description="remove")
         self.n_flows = ipywidgets.BoundedIntText(
@@ -132,6 +124,17 @@ class PatternEditor(ipywidgets.VBox):
         self.sample_button.on_click(lambda _: self._guarded(self._sample))
         self.save_button.on_click(lambda _: self._guarded(self._save))
         self.refresh()
+
+    def _make_table_controls(self) -> None:
+        self.variable = ipywidgets.Dropdown(description="variable")
+        self.parent_values = ipywidgets.Text(
+            description="parents", placeholder="tcp; 40-53"
+        )
+        self.probabilities = ipywidgets.Text(
+            description="probabilities", placeholder="53: 0.9; 80: 0.1"
+        )
+        self.table_button = ipywidgets.Button(description="set table row")
+        self.table_info = ipywidgets.HTML()
 
     def _layout(self) -> list[ipywidgets.Widget]:
         box = ipywidgets.HBox
