@@ -36,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--train-before",
         type=float,
         metavar="EPOCH",
-        help="train only on connections that start before this time (epoch seconds)",
+        help="train only on connections that start before this time (epoch seconds; "
+        "applies to every training folder)",
     )
     parser.add_argument(
         "--attack-port",
