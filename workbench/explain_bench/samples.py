@@ -102,8 +102,10 @@ class BenchSamples:
     def explanation(self, sample: int) -> pd.DataFrame:
         """The AE-pvalues explanation table of one sample, plus an ``injected`` flag.
 
-        Feeds :func:`workbench.charts.pvalue_bars` and :func:`~workbench.charts.
-        error_bars`, which keep the extra column for highlighting and tooltips.
+        Feeds :func:`workbench.charts.pvalue_bars` and ``error_bars``, which keep the
+        extra column for tooltips. With ``tiebreak_fit="batch"`` a sample explained
+        alone gets tie-breaker 0, so ties may order differently from the benchmark's
+        batch order (kept in ``orders``).
         """
         self._check_sample(sample)
         table = self.explainer.explain(
