@@ -25,6 +25,7 @@ from workbench.evaluation import IsolationForestReference, detection_metrics
 from workbench.io import read_flows
 
 __all__ = [
+    "add_top_features",
     "DetectionRun",
     "benign_rows",
     "run_detection",
@@ -145,6 +146,13 @@ def alert_table(analysis: Analysis, explanations: pd.DataFrame) -> pd.DataFrame:
     threshold = analysis.detector.autoencoder.threshold
     table["p_instance"] = threshold.instance_pvalues(analysis.scores[ids])
 
+    return add_top_features(table, explanations, ids)
+
+
+def add_top_features(
+    table: pd.DataFrame, explanations: pd.DataFrame, ids: np.ndarray
+) -> pd.DataFrame:
+    """Add ``feature_k`` and ``p_value_k`` columns (k = 1..3) to one row per alert."""
     top = explanations[explanations["rank"] <= TOP_FEATURES]
     wide = top.pivot(index="alert_id", columns="rank", values=["feature", "p_value"])
     for rank in range(1, TOP_FEATURES + 1):

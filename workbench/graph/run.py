@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
+from workbench.detection_run import TOP_FEATURES, add_top_features
 from workbench.detector import Analysis
 from workbench.errors import SchemaError
 from workbench.evaluation import detection_metrics
@@ -38,8 +39,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Attributes named per alert in ``alerts.csv``.
-TOP_FEATURES = 3
 #: Identity fields of an alert row, when the connection has a conn.log record.
 _IDENTITY = (*schema.FLOW_ID_FIELDS, *schema.LABEL_FIELDS)
 
@@ -253,13 +252,7 @@ def graph_alert_table(
     table["edge_src"] = edges[SRC].to_numpy()
     table["edge_dst"] = edges[DST].to_numpy()
 
-    top = explanations[explanations["rank"] <= TOP_FEATURES]
-    wide = top.pivot(index="alert_id", columns="rank", values=["feature", "p_value"])
-    for rank in range(1, TOP_FEATURES + 1):
-        if ("feature", rank) in wide.columns:
-            table[f"feature_{rank}"] = wide[("feature", rank)].reindex(ids).to_numpy()
-            table[f"p_value_{rank}"] = wide[("p_value", rank)].reindex(ids).to_numpy()
-    return table
+    return add_top_features(table, explanations, ids)
 
 
 def write_graph_outputs(
