@@ -76,3 +76,27 @@ def test_detector_refuses_bad_use(tmp_path, toy_flows):
         FlowDetector().analyse(toy_flows)
     with pytest.raises(ModelFileError, match="detector.json"):
         FlowDetector.load(tmp_path)
+
+
+def test_detector_explain_no_alerts_is_empty(fitted, toy_flows):
+    """Explaining an empty selection gives an empty table with the usual columns."""
+    analysis = fitted.analyse(toy_flows)
+
+    table = analysis.explain([])
+
+    assert table.empty
+    assert list(table.columns[:3]) == ["alert_id", "feature", "rank"]
+
+
+def test_detector_load_damaged_files(tmp_path, fitted):
+    """A truncated tensor file or a foreign detector.json is a ModelFileError."""
+    fitted.save(tmp_path / "m")
+    npz = tmp_path / "m" / "autoencoder.npz"
+    npz.write_bytes(npz.read_bytes()[:100])
+
+    with pytest.raises(ModelFileError, match="autoencoder"):
+        FlowDetector.load(tmp_path / "m")
+    fitted.save(tmp_path / "n")
+    (tmp_path / "n" / "detector.json").write_text('{"format": 99}')
+    with pytest.raises(ModelFileError, match="format"):
+        FlowDetector.load(tmp_path / "n")

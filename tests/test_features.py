@@ -111,3 +111,11 @@ def test_encoder_errors(tmp_path, toy_flows):
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(ModelFileError, match="bad.json"):
         FlowEncoder.load(tmp_path / "bad.json")
+
+
+def test_encoder_load_refuses_non_object_json(tmp_path):
+    """A JSON list is not an encoder; the message says so and names the file."""
+    (tmp_path / "list.json").write_text("[1, 2]")
+
+    with pytest.raises(ModelFileError, match="list.json.*JSON object"):
+        FlowEncoder.load(tmp_path / "list.json")

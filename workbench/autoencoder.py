@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +281,14 @@ class AutoencoderDetector:
                 if k.startswith("w.")
             }
             network.load_state_dict(state)
-        except (OSError, KeyError, ValueError, RuntimeError, TypeError) as exc:
+        except (
+            OSError,
+            KeyError,
+            ValueError,
+            RuntimeError,
+            TypeError,
+            zipfile.BadZipFile,
+        ) as exc:
             raise ModelFileError(
                 f"{folder}: cannot load the autoencoder ({exc}); the folder must hold "
                 f"{_CONFIG} and {_WEIGHTS} written by AutoencoderDetector.save."

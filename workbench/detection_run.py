@@ -22,6 +22,7 @@ from workbench.autoencoder import AutoencoderDetector
 from workbench.detector import Analysis, FlowDetector
 from workbench.errors import SchemaError
 from workbench.evaluation import IsolationForestReference, detection_metrics
+from workbench.features import FlowEncoder
 from workbench.io import read_flows
 
 __all__ = [
@@ -78,6 +79,11 @@ class DetectionRun:
 
 def benign_rows(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """Rows to train on: those labelled benign, or every row of an unlabelled table."""
+    if len(flows) == 0:
+        raise SchemaError(
+            f"{flows.attrs.get('source', 'training data')}: no flows to train on; give "
+            "captures or logs that contain traffic."
+        )
     if schema.LABEL not in flows.columns or flows[schema.LABEL].isna().all():
         logger.warning(
             "training data has no labels: all %d flows are assumed benign", len(flows)
@@ -104,25 +110,32 @@ def run_detection(
     seed: int = 0,
     progress: bool = True,
     pvalue_mode: str = "interp",
+    extra_numeric: bool = True,
+    on_bad_lines: str = "error",
 ) -> DetectionRun:
     """Train the autoencoder and the Isolation Forest on benign flows; score the test.
 
-    ``train`` and ``test`` are flow tables or paths for :func:`workbench.io.read_flows`.
+    ``train`` and ``test`` are flow tables or paths for :func:`workbench.io.read_flows`
+    (read with ``on_bad_lines``). ``extra_numeric=False`` uses only the canonical
+    fields, so that training and test data may come from different kinds of source.
     """
-    train_flows = (
-        train
-        if isinstance(train, pd.DataFrame)
-        else read_flows(train, progress=progress)
-    )
-    test_flows = (
-        test if isinstance(test, pd.DataFrame) else read_flows(test, progress=progress)
-    )
+    train_flows = _flows(train, progress, on_bad_lines)
+    test_flows = _flows(test, progress, on_bad_lines)
+    if len(test_flows) == 0:
+        raise SchemaError(
+            f"{test_flows.attrs.get('source', 'test data')}: no flows to score; give "
+            "captures or logs that contain traffic."
+        )
     benign, summary = benign_rows(train_flows)
 
     autoencoder = AutoencoderDetector(
         max_epochs=epochs, fpr=fpr, seed=seed, progress=progress
     )
-    detector = FlowDetector(autoencoder=autoencoder, pvalue_mode=pvalue_mode)
+    detector = FlowDetector(
+        encoder=FlowEncoder(extra_numeric=extra_numeric),
+        autoencoder=autoencoder,
+        pvalue_mode=pvalue_mode,
+    )
     detector.fit(benign)
     analysis = detector.analyse(test_flows)
 
@@ -131,6 +144,14 @@ def run_detection(
     return DetectionRun(
         detector, analysis, reference, reference.score_samples(analysis.inputs), summary
     )
+
+
+def _flows(
+    source: pd.DataFrame | Sequence[str | Path], progress: bool, on_bad_lines: str
+) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        return source
+    return read_flows(source, progress=progress, on_bad_lines=on_bad_lines)
 
 
 def alert_table(analysis: Analysis, explanations: pd.DataFrame) -> pd.DataFrame:
@@ -156,9 +177,12 @@ def add_top_features(
     top = explanations[explanations["rank"] <= TOP_FEATURES]
     wide = top.pivot(index="alert_id", columns="rank", values=["feature", "p_value"])
     for rank in range(1, TOP_FEATURES + 1):
-        if ("feature", rank) in wide.columns:
-            table[f"feature_{rank}"] = wide[("feature", rank)].reindex(ids).to_numpy()
-            table[f"p_value_{rank}"] = wide[("p_value", rank)].reindex(ids).to_numpy()
+        # Columns are always there, empty where an alert has fewer ranked features.
+        for name in ("feature", "p_value"):
+            values = wide[(name, rank)] if (name, rank) in wide.columns else None
+            table[f"{name}_{rank}"] = (
+                values.reindex(ids).to_numpy() if values is not None else np.nan
+            )
     return table
 
 

@@ -21,12 +21,14 @@ from workbench.autoencoder import AutoencoderDetector
 from workbench.errors import ModelFileError, NotFittedError, SchemaError
 from workbench.features import FlowEncoder
 from workbench.pvalues import AEPValues
-from workbench.ranking import explain_abs
+from workbench.ranking import EXPLANATION_COLUMNS, explain_abs
 
 __all__ = ["FlowDetector", "Analysis"]
 
 _DETECTOR_FILE = "detector.json"
 _ENCODER_FILE = "encoder.json"
+_FORMAT = 1
+_PVALUE_MODES = ("interp", "exact")
 
 
 @dataclass
@@ -76,8 +78,13 @@ class Analysis:
         ``method`` is "pvalues" (AE-pvalues) or "abs" (ranking by absolute error).
         """
         ids = self.alert_ids if alert_ids is None else np.asarray(alert_ids, dtype=int)
+        if method not in ("pvalues", "abs"):
+            raise ValueError(f"method must be 'pvalues' or 'abs', got {method!r}")
         if ids.size and (ids.min() < 0 or ids.max() >= len(self.scores)):
             raise IndexError(f"alert ids must lie in [0, {len(self.scores)})")
+        if ids.size == 0:
+            # No alert at this threshold: an empty table, not an error.
+            return pd.DataFrame(columns=list(EXPLANATION_COLUMNS))
         names = self.detector.feature_names
         errors = self.errors[ids].astype(np.float64)
         kwargs = {
@@ -89,9 +96,7 @@ class Analysis:
         }
         if method == "pvalues":
             return self.detector.explainer.explain(errors, **kwargs)
-        if method == "abs":
-            return explain_abs(errors, **kwargs)
-        raise ValueError(f"method must be 'pvalues' or 'abs', got {method!r}")
+        return explain_abs(errors, **kwargs)
 
 
 class FlowDetector:
@@ -173,7 +178,7 @@ class FlowDetector:
         folder = Path(folder)
         self.autoencoder.save(folder)
         self.encoder.save(folder / _ENCODER_FILE)
-        meta: dict[str, Any] = {"pvalue_mode": self.pvalue_mode, "format": 1}
+        meta: dict[str, Any] = {"pvalue_mode": self.pvalue_mode, "format": _FORMAT}
         (folder / _DETECTOR_FILE).write_text(json.dumps(meta, indent=1))
 
     @classmethod
@@ -190,6 +195,7 @@ class FlowDetector:
             meta = json.loads(meta_path.read_text())
         except json.JSONDecodeError as exc:
             raise ModelFileError(f"{meta_path}: not valid JSON ({exc})") from exc
+        _check_meta(meta, meta_path)
         detector = cls(
             encoder=FlowEncoder.load(folder / _ENCODER_FILE),
             autoencoder=AutoencoderDetector.load(folder),
@@ -199,3 +205,16 @@ class FlowDetector:
             detector.autoencoder.reference_errors_
         )
         return detector
+
+
+def _check_meta(meta: object, path: Path) -> None:
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        raise ModelFileError(
+            f"{path}: not a detector description of format {_FORMAT}; give a model "
+            "folder written by this version of the workbench, or retrain."
+        )
+    if meta.get("pvalue_mode") not in _PVALUE_MODES:
+        raise ModelFileError(
+            f"{path}: pvalue_mode must be one of {_PVALUE_MODES}, got "
+            f"{meta.get('pvalue_mode')!r}"
+        )

@@ -166,7 +166,9 @@ class FlowEncoder:
             message = (
                 f"{flows.attrs.get('source', 'flow table')}: columns {missing} were "
                 "present when the encoder was fitted but are absent now; encode flows "
-                "from the same kind of source as the training data."
+                "from the same kind of source as the training data, or fit with "
+                "extra_numeric=False (workbench detect --canonical-features) to use "
+                "only the fields every reader provides."
             )
             raise SchemaError(message)
 
@@ -242,6 +244,11 @@ class FlowEncoder:
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "encoder") -> FlowEncoder:
         """Rebuild a fitted encoder from :meth:`to_dict` output."""
+        if not isinstance(data, dict):
+            raise ModelFileError(
+                f"{source}: an encoder description is a JSON object, got "
+                f"{type(data).__name__}; the file is damaged or not an encoder."
+            )
         try:
             if data["version"] != _ENCODER_VERSION:
                 raise ModelFileError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 NAME = "detect"
 HELP = (
@@ -49,16 +50,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="features per alert in explanations.csv; 0 for all (default 10)",
     )
+    parser.add_argument(
+        "--on-bad-lines",
+        choices=("error", "skip"),
+        default="error",
+        help="stop at the first malformed line (default) or skip and count them",
+    )
+    parser.add_argument(
+        "--canonical-features",
+        action="store_true",
+        help="use only the conn fields every reader provides (train and test from "
+        "different kinds of source, e.g. IoT-23 CSV and a pcap)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the job and print the headline figures."""
     from workbench.detection_run import run_detection, write_outputs
 
-    if not 0.0 < args.fpr < 1.0:
-        raise _usage(f"--fpr must lie strictly between 0 and 1, got {args.fpr}")
-    if args.epochs < 1:
-        raise _usage(f"--epochs must be at least 1, got {args.epochs}")
+    _check_options(args)
     detection = run_detection(
         args.train,
         args.test,
@@ -66,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         seed=args.seed,
         progress=not args.quiet,
+        extra_numeric=not args.canonical_features,
+        on_bad_lines=args.on_bad_lines,
     )
     metrics = write_outputs(detection, args.out, explain_top=args.explain_top or None)
     sys.stdout.write(summary(metrics, args.out))
@@ -96,6 +108,21 @@ def summary(metrics: dict, out: str) -> str:
             )
     lines.append(f"wrote alerts.csv, explanations.csv, metrics.json, model/ in {out}")
     return "\n".join(lines) + "\n"
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options before reading or training anything."""
+    if not 0.0 < args.fpr < 1.0:
+        raise _usage(f"--fpr must lie strictly between 0 and 1, got {args.fpr}")
+    if args.epochs < 1:
+        raise _usage(f"--epochs must be at least 1, got {args.epochs}")
+    if not 0 <= args.seed < 2**32:
+        raise _usage(f"--seed must lie in [0, 2**32), got {args.seed}")
+    if args.explain_top < 0:
+        raise _usage(f"--explain-top must be 0 (all) or more, got {args.explain_top}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise _usage(f"--out {out} is a file; give a folder (it is created if absent)")
 
 
 def _fmt(value: float | None) -> str:
