@@ -26,10 +26,12 @@ demo: $(STAMP)
 	$(VENV)/bin/workbench detect --train $(TRAIN) --test $(TEST) --out $(OUT)
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check workbench widgets tests bench
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
