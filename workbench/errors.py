@@ -14,6 +14,7 @@ __all__ = [
     "NotFittedError",
     "ModelEditError",
     "SkippedLinesWarning",
+    "MissingFieldWarning",
 ]
 
 
@@ -43,3 +44,11 @@ class ModelEditError(WorkbenchError, ValueError):
 
 class SkippedLinesWarning(UserWarning):
     """A reader skipped malformed lines; the message says how many and where."""
+
+
+class MissingFieldWarning(UserWarning):
+    """A file lacks an optional field of its format; the field is left missing.
+
+    The message names the file and the field, and any unknown column whose name is
+    close to it (a likely misspelling).
+    """

@@ -7,19 +7,22 @@ remembers the earliest one. In ``"error"`` mode :meth:`BadLines.finish` raises i
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from workbench.errors import InputFormatError, SkippedLinesWarning
+from workbench.io._warn import warn_caller
 
 #: The values accepted by the ``on_bad_lines`` argument of the readers.
 ON_BAD_LINES = ("error", "skip")
 
 #: How many line numbers a skip warning lists.
 SHOWN_LINES = 5
+
+#: How to ask for skipping, in Python and on the command line.
+HOW_TO_SKIP = "use on_bad_lines='skip' (Python) or --on-bad-lines skip (command line)"
 
 
 def check_on_bad_lines(on_bad_lines: str) -> str:
@@ -92,6 +95,8 @@ class BadLines:
     def finish(self) -> int:
         """Raise the earliest problem (``"error"``) or warn (``"skip"``); return count.
 
+        The warning is attributed to the first caller outside the package.
+
         Raises
         ------
         InputFormatError
@@ -103,8 +108,8 @@ class BadLines:
         where = f"{self.source}, {self.unit} {line}: {reason}"
         if self.mode == "error":
             message = (
-                f"{where}. Fix the {self.unit}, or pass on_bad_lines='skip' to skip "
-                f"malformed {self.unit}s."
+                f"{where}. Fix the {self.unit}, or {HOW_TO_SKIP} to skip malformed "
+                f"{self.unit}s."
             )
             raise InputFormatError(message)
         numbers = self.numbers
@@ -114,5 +119,5 @@ class BadLines:
             f"{self.source}: skipped {numbers.size} malformed {self.unit}(s) "
             f"({self.unit}s {shown}{more}); the first: {reason}."
         )
-        warnings.warn(message, SkippedLinesWarning, stacklevel=2)
+        warn_caller(message, SkippedLinesWarning)
         return int(numbers.size)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import InputFormatError
-from workbench.io._badlines import BadLines
+from workbench.io._badlines import HOW_TO_SKIP, BadLines
 from workbench.io._capture import CaptureFraming, check_framing
 from workbench.io._delimited import Parsed
 from workbench.io._protocols import protocol_names
@@ -90,8 +90,8 @@ def _report_truncation(path: Path, framing: CaptureFraming, bad: BadLines) -> No
     if bad.mode == "error":
         # Stop before nfstream quietly meters the complete part.
         message = (
-            f"{path}: {reason}. Pass a complete capture, or on_bad_lines='skip' to "
-            "read the complete packets only."
+            f"{path}: {reason}. Pass a complete capture, or {HOW_TO_SKIP} to read "
+            "the complete packets only."
         )
         raise InputFormatError(message)
     bad.add(np.array([framing.packets + 1]), lambda i: reason)
