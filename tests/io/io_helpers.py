@@ -46,6 +46,27 @@ def csv_data_lines(path: Path) -> int:
     return sum(1 for line in lines[1:] if line.strip())
 
 
+def edit_lines(source, edits: dict[int, object]) -> bytes:
+    """The file's bytes with 1-based line numbers replaced (text or a function)."""
+    lines = source.read_bytes().split(b"\n")
+    for number, edit in edits.items():
+        old = lines[number - 1]
+        new = edit(old.decode()) if callable(edit) else edit
+        lines[number - 1] = new if isinstance(new, bytes) else new.encode()
+    return b"\n".join(lines)
+
+
+def set_cell(number: int, value: str, sep: str = ","):
+    """An edit that sets cell ``number`` (0-based) of a line."""
+
+    def edit(line: str) -> str:
+        cells = line.split(sep)
+        cells[number] = value
+        return sep.join(cells)
+
+    return edit
+
+
 def _frames(data: bytes):
     """Yield the captured bytes of each packet of a pcap or pcapng file."""
     if data[:4] == b"\x0a\x0d\x0d\x0a":

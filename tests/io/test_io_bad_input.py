@@ -7,7 +7,16 @@ import warnings
 
 import pandas as pd
 import pytest
-from io_helpers import CICIDS, CIDDS, IOT23, ZEEK_JSON, ZEEK_TSV, csv_data_lines
+from io_helpers import (
+    CICIDS,
+    CIDDS,
+    IOT23,
+    ZEEK_JSON,
+    ZEEK_TSV,
+    csv_data_lines,
+    edit_lines,
+    set_cell,
+)
 
 from workbench import schema
 from workbench.errors import InputFormatError, SchemaError, SkippedLinesWarning
@@ -18,27 +27,6 @@ CONN_JSON = ZEEK_JSON / "conn.log"
 HONEYPOT = next(p for p in IOT23 if "7-1" in p.name)
 #: The first data line of the bundled conn.log (8 header lines precede it).
 FIRST_TSV_LINE = 9
-
-
-def _edit(source, edits: dict[int, object]) -> bytes:
-    """The file's bytes with 1-based line numbers replaced (text or a function)."""
-    lines = source.read_bytes().split(b"\n")
-    for number, edit in edits.items():
-        old = lines[number - 1]
-        new = edit(old.decode()) if callable(edit) else edit
-        lines[number - 1] = new if isinstance(new, bytes) else new.encode()
-    return b"\n".join(lines)
-
-
-def _cell(number: int, value: str, sep: str = ","):
-    """An edit that sets cell ``number`` (0-based) of a line."""
-
-    def edit(line: str) -> str:
-        cells = line.split(sep)
-        cells[number] = value
-        return sep.join(cells)
-
-    return edit
 
 
 def _read_skipping(reader, path, **kwargs):
@@ -100,7 +88,7 @@ def test_read_zeek_log_header_without_fields_raises(write):
 
 def test_read_zeek_log_types_fields_mismatch_raises(write):
     """A #types line with one type too few is refused."""
-    data = _edit(CONN_TSV, {8: lambda line: line.rsplit("\t", 1)[0]})
+    data = edit_lines(CONN_TSV, {8: lambda line: line.rsplit("\t", 1)[0]})
 
     with pytest.raises(InputFormatError, match="#types"):
         read_zeek_log(write("conn.log", data))
@@ -114,7 +102,7 @@ MALFORMED = [
         "tsv-text-in-count",
         CONN_TSV,
         "zeek",
-        {14: _cell(9, "abc", "\t")},
+        {14: set_cell(9, "abc", "\t")},
         14,
         ["'orig_bytes'", "'abc'"],
     ),
@@ -122,16 +110,16 @@ MALFORMED = [
         "tsv-bad-bool",
         CONN_TSV,
         "zeek",
-        {15: _cell(12, "yes", "\t")},
+        {15: set_cell(12, "yes", "\t")},
         15,
         ["'local_orig'", "'yes'"],
     ),
-    ("tsv-inf-time", CONN_TSV, "zeek", {16: _cell(0, "inf", "\t")}, 16, ["'ts'"]),
+    ("tsv-inf-time", CONN_TSV, "zeek", {16: set_cell(0, "inf", "\t")}, 16, ["'ts'"]),
     (
         "tsv-nan-count",
         CONN_TSV,
         "zeek",
-        {17: _cell(15, "nan", "\t")},
+        {17: set_cell(15, "nan", "\t")},
         17,
         ["'orig_pkts'"],
     ),
@@ -139,7 +127,7 @@ MALFORMED = [
         "tsv-fraction-port",
         CONN_TSV,
         "zeek",
-        {18: _cell(3, "80.5", "\t")},
+        {18: set_cell(3, "80.5", "\t")},
         18,
         ["'id.orig_p'"],
     ),
@@ -158,7 +146,7 @@ MALFORMED = [
         "iot23-text-duration",
         HONEYPOT,
         "zeek-csv",
-        {4: _cell(8, "long")},
+        {4: set_cell(8, "long")},
         4,
         ["'duration'", "'long'"],
     ),
@@ -166,7 +154,7 @@ MALFORMED = [
         "iot23-unknown-label",
         HONEYPOT,
         "zeek-csv",
-        {5: _cell(21, "Suspicious")},
+        {5: set_cell(21, "Suspicious")},
         5,
         ["'label'", "'Suspicious'"],
     ),
@@ -174,7 +162,7 @@ MALFORMED = [
         "cic-text-statistic",
         CICIDS[0],
         "cicflowmeter",
-        {6: _cell(25, "lots")},
+        {6: set_cell(25, "lots")},
         6,
         ["'Flow IAT Max'", "'lots'"],
     ),
@@ -182,7 +170,7 @@ MALFORMED = [
         "cic-bad-time",
         CICIDS[0],
         "cicflowmeter",
-        {7: _cell(7, "yesterday")},
+        {7: set_cell(7, "yesterday")},
         7,
         ["'Timestamp'"],
     ),
@@ -198,7 +186,7 @@ MALFORMED = [
         "netflow-bad-bytes",
         CIDDS,
         "netflow",
-        {9: _cell(8, "12 X")},
+        {9: set_cell(8, "12 X")},
         9,
         ["'Bytes'", "'12 X'"],
     ),
@@ -206,11 +194,11 @@ MALFORMED = [
         "netflow-bad-date",
         CIDDS,
         "netflow",
-        {10: _cell(0, "soon")},
+        {10: set_cell(0, "soon")},
         10,
         ["'Date first seen'"],
     ),
-    ("netflow-bad-port", CIDDS, "netflow", {11: _cell(4, "http")}, 11, ["'Src Pt'"]),
+    ("netflow-bad-port", CIDDS, "netflow", {11: set_cell(4, "http")}, 11, ["'Src Pt'"]),
 ]
 
 
@@ -223,7 +211,7 @@ def test_read_flows_malformed_line_names_file_line_field(
     write, source, fmt, edits, line, words
 ):
     """The first malformed line raises naming the file, its number and the field."""
-    path = write(f"broken-{source.name}", _edit(source, edits))
+    path = write(f"broken-{source.name}", edit_lines(source, edits))
 
     with pytest.raises(InputFormatError) as error:
         read_flows(path, format=fmt)
@@ -244,7 +232,7 @@ def test_read_flows_malformed_line_skipped_exactly(
     write, source, fmt, edits, line, words
 ):
     """In skip mode the same line is dropped, counted and named in the warning."""
-    path = write(f"broken-{source.name}", _edit(source, edits))
+    path = write(f"broken-{source.name}", edit_lines(source, edits))
     whole = read_flows(source, format=fmt)
 
     flows, messages = _read_skipping(read_flows, path, format=fmt)
@@ -256,7 +244,9 @@ def test_read_flows_malformed_line_skipped_exactly(
 
 def test_read_zeek_log_nonfinite_interval_kept(write):
     """nan and inf in an interval field are kept as float values (documented)."""
-    data = _edit(CONN_TSV, {9: _cell(8, "inf", "\t"), 10: _cell(8, "nan", "\t")})
+    data = edit_lines(
+        CONN_TSV, {9: set_cell(8, "inf", "\t"), 10: set_cell(8, "nan", "\t")}
+    )
 
     table = read_zeek_log(write("conn.log", data))
 
@@ -276,7 +266,7 @@ def test_read_zeek_log_nonfinite_interval_kept(write):
 )
 def test_read_flows_non_utf8_line_names_it(write, source, fmt, line):
     """Bytes that are not UTF-8 raise naming the line; skip mode drops that line."""
-    data = _edit(
+    data = edit_lines(
         source, {line: lambda s: s.encode()[:8] + b"\xff\xfe" + s.encode()[8:]}
     )
     path = write("latin.dat", data)
@@ -293,12 +283,12 @@ def test_read_flows_skip_counts_several_kinds_exactly(write):
     """Five bad lines of different kinds are skipped and counted as five."""
     edits = {
         3: "1.0,C1",
-        7: _cell(8, "long"),
-        11: _cell(21, "Nope"),
+        7: set_cell(8, "long"),
+        11: set_cell(21, "Nope"),
         12: lambda s: s + ",extra",
-        20: _cell(3, "port"),
+        20: set_cell(3, "port"),
     }
-    path = write("five.csv", _edit(HONEYPOT, edits))
+    path = write("five.csv", edit_lines(HONEYPOT, edits))
 
     flows, messages = _read_skipping(read_flows, path)
 
@@ -309,7 +299,9 @@ def test_read_flows_skip_counts_several_kinds_exactly(write):
 
 def test_read_flows_error_reports_earliest_line(write):
     """With a bad value before a bad field count, the earlier line is reported."""
-    path = write("two.csv", _edit(HONEYPOT, {9: lambda s: s + ",x", 4: _cell(8, "?")}))
+    path = write(
+        "two.csv", edit_lines(HONEYPOT, {9: lambda s: s + ",x", 4: set_cell(8, "?")})
+    )
 
     with pytest.raises(InputFormatError, match="line 4:"):
         read_flows(path)
@@ -317,8 +309,8 @@ def test_read_flows_error_reports_earliest_line(write):
 
 def test_read_zeek_log_skip_mode_counts_tsv_lines(write):
     """read_zeek_log skips and counts bad TSV lines, keeping the others."""
-    edits = {FIRST_TSV_LINE: _cell(9, "x", "\t"), 30: lambda s: s + "\t1"}
-    path = write("conn.log", _edit(CONN_TSV, edits))
+    edits = {FIRST_TSV_LINE: set_cell(9, "x", "\t"), 30: lambda s: s + "\t1"}
+    path = write("conn.log", edit_lines(CONN_TSV, edits))
 
     table, messages = _read_skipping(read_zeek_log, path)
 
@@ -353,10 +345,10 @@ def test_read_flows_quoted_set_field_in_csv(write):
 
 
 def test_read_flows_header_only_csv_gives_empty_table(write):
-    """A CSV with only its header gives an empty canonical table."""
+    """With allow_empty=True a CSV with only its header gives an empty table."""
     path = write("header.csv", HONEYPOT.read_text().splitlines()[0] + "\n")
 
-    flows = read_flows(path)
+    flows = read_flows(path, allow_empty=True)
 
     assert len(flows) == 0
     assert schema.LABEL in flows.columns

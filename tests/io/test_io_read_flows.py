@@ -7,7 +7,7 @@ import pytest
 from io_helpers import CIDDS, IOT23, ZEEK_JSON, ZEEK_TSV, csv_data_lines, tsv_rows
 
 from workbench import schema
-from workbench.errors import InputFormatError, SchemaError
+from workbench.errors import InputFormatError, MissingFieldWarning, SchemaError
 from workbench.io import read_flows
 
 
@@ -80,7 +80,7 @@ def test_read_flows_zeek_json_conn_is_canonical():
 
 
 def test_read_flows_missing_and_extra_zeek_columns(write):
-    """A conn log without service but with community_id conforms and keeps it."""
+    """A conn log without service warns, conforms and keeps community_id."""
     lines = (ZEEK_TSV / "conn.log").read_text().splitlines()
     out = []
     for line in lines:
@@ -91,7 +91,8 @@ def test_read_flows_missing_and_extra_zeek_columns(write):
             cells = [c for i, c in enumerate(cells) if i != service] + [extra]
         out.append("\t".join(cells))
 
-    flows = read_flows(write("conn.log", "\n".join(out) + "\n"))
+    with pytest.warns(MissingFieldWarning, match="conn.log: .*'service'"):
+        flows = read_flows(write("conn.log", "\n".join(out) + "\n"))
 
     assert flows[schema.SERVICE].isna().all()
     assert flows["community_id"].eq("1:x").all()

@@ -17,8 +17,9 @@ import pandas as pd
 
 from workbench.io._badlines import BadLines, field_problem
 from workbench.io._convert import INT, KEEP, NUMBER, REAL, TEXT, Markers, convert
-from workbench.io._csvfile import require_columns, split_header, to_epoch_seconds
+from workbench.io._csvfile import split_header, to_epoch_seconds
 from workbench.io._delimited import Layout, Parsed, read_delimited
+from workbench.io._fields import FieldSpec, check_fields
 from workbench.io._protocols import protocol_names
 from workbench.io._source import read_bytes
 from workbench.schema import (
@@ -75,7 +76,13 @@ CANONICAL = {
     "Total Length of Bwd Packet": RESP_BYTES,
     "Label": LABEL,
 }
-REQUIRED = tuple(name for name in CANONICAL if name not in ("Flow ID", "Label"))
+#: For messages: where each canonical field comes from.
+ORIGINS = {
+    **{field: f"column {name!r}" for name, field in CANONICAL.items()},
+    DURATION: "column 'Flow Duration', microseconds converted to seconds",
+}
+OPTIONAL = ("Flow ID", "Label")
+REQUIRED = tuple(name for name in CANONICAL if name not in OPTIONAL)
 #: Row number in the unpublished full file, and label metadata: never model inputs.
 DROPPED = ("id", "Attempted Category")
 #: Rate and inter-arrival columns that single-packet flows leave NaN or infinite.
@@ -86,6 +93,9 @@ NONFINITE_COLUMNS = (
     "Flow IAT Std",
     "Flow IAT Max",
     "Flow IAT Min",
+)
+FIELDS = FieldSpec(
+    "CICFlowMeter", REQUIRED, optional=OPTIONAL, known=DROPPED + NONFINITE_COLUMNS
 )
 #: Suffix of the 0/1 indicator column added for each of :data:`NONFINITE_COLUMNS`.
 NONFINITE_SUFFIX = ":nonfinite"
@@ -114,7 +124,7 @@ def parse_cicflowmeter(path: Path, bad: BadLines) -> Parsed:
     source = str(path)
     names, region = split_header(source, _as_utf8(source, read_bytes(path)))
     names = [ALIASES.get(name, name) for name in names]
-    require_columns(source, names, REQUIRED, "CICFlowMeter")
+    check_fields(source, names, FIELDS)
     layout = Layout(
         names=names,
         kinds={name: _kind(name) for name in names},

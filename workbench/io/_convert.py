@@ -1,9 +1,11 @@
 """Column kinds and their vectorised conversion, each returning the rows it rejects.
 
-A kind says what a column must hold: ``text``, ``time`` (finite float), ``real`` (float,
-NaN and infinities allowed), ``int`` (nullable integer), ``number`` (integer or float as
-found, non-finite allowed), ``bool`` (Zeek ``T``/``F``), ``keep`` (as parsed) and
-``tuple:<kind>`` (a Zeek container). Nothing here knows file formats or line numbers.
+A kind says what a column must hold: ``text``, ``time`` (finite float), ``finite``
+(finite float, as ``time``), ``real`` (float, NaN and infinities allowed), ``int``
+(nullable integer), ``number`` (integer or float as found, non-finite allowed),
+``bool`` (Zeek ``T``/``F``), ``keep`` (as parsed) and ``tuple:<kind>`` (a Zeek
+container). Missing values are allowed in every kind. Nothing here knows file formats
+or line numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 
 TEXT = "text"
 TIME = "time"
+FINITE = "finite"
 REAL = "real"
 INT = "int"
 NUMBER = "number"
@@ -25,6 +28,7 @@ TUPLE_PREFIX = "tuple:"
 #: What each kind holds, for error messages.
 EXPECTED = {
     TIME: "a finite number (a time stamp)",
+    FINITE: "a finite number",
     REAL: "a number",
     INT: "an integer",
     NUMBER: "a number",
@@ -100,9 +104,9 @@ def _number(series: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
     numbers, bad = to_numbers(series, nonfinite=kind in (REAL, NUMBER))
     if kind == NUMBER:
         return _plain(numbers), bad
-    if kind in (TIME, REAL):
+    if kind in (TIME, FINITE, REAL):
         values = numbers.to_numpy(dtype=float, na_value=np.nan)
-        if kind == TIME:
+        if kind != REAL:
             bad |= np.isinf(values)
         return pd.Series(values, index=series.index), bad
     return _integers(numbers, bad)

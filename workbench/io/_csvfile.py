@@ -1,4 +1,4 @@
-"""The header line of a CSV flow export, required columns, and text time stamps.
+"""The header line of a CSV flow export, and its text time stamps.
 
 Shared by the IoT-23, CICFlowMeter and NetFlow readers. Names are stripped of the
 white space older exports put around them; repeated names get ``.1``, ``.2`` suffixes
@@ -8,12 +8,11 @@ as pandas would give them. Nothing here knows what a column means.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from workbench.errors import InputFormatError, SchemaError
+from workbench.errors import InputFormatError
 from workbench.io._records import Region
 
 #: Day-first layouts of the original CIC-IDS2017 CSVs, tried after ISO 8601.
@@ -46,19 +45,6 @@ def _unique(names: list[str]) -> list[str]:
         seen[name] = count + 1
         out.append(name if count == 0 else f"{name}.{count}")
     return out
-
-
-def require_columns(
-    source: str, names: Sequence[str], required: Iterable[str], fmt: str
-) -> None:
-    """Raise :class:`SchemaError` naming the required columns ``names`` lacks."""
-    missing = [name for name in required if name not in names]
-    if missing:
-        message = (
-            f"{source}: the {fmt} header lacks the column(s) {missing}; it has "
-            f"{list(names)}. Pass a complete export, or another format."
-        )
-        raise SchemaError(message)
 
 
 def to_epoch_seconds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from workbench.io._badlines import BadLines, field_problem
-from workbench.io._convert import INT, KEEP, REAL, TEXT
-from workbench.io._csvfile import require_columns, split_header, to_epoch_seconds
+from workbench.io._convert import FINITE, INT, KEEP, TEXT
+from workbench.io._csvfile import split_header, to_epoch_seconds
 from workbench.io._delimited import Layout, Parsed, read_delimited
+from workbench.io._fields import FieldSpec, check_fields
 from workbench.io._source import read_bytes
 from workbench.schema import (
     BENIGN,
@@ -52,14 +53,22 @@ CANONICAL = {
     "Flags": TCP_FLAGS,
 }
 REQUIRED = tuple(name for name in CANONICAL if name not in ("Flows", "Flags"))
+#: For messages: where each canonical field comes from.
+ORIGINS = {field: f"column {name!r}" for name, field in CANONICAL.items()}
 #: The CIDDS-001 label columns; ``---`` means "none" in the attack columns.
 CLASS, ATTACK_TYPE = "class", "attackType"
 LABEL_COLUMNS = (CLASS, ATTACK_TYPE, "attackID", "attackDescription")
 NO_ATTACK = "---"
 NORMAL_CLASS = "normal"
+FIELDS = FieldSpec(
+    "NetFlow (CIDDS-001)",
+    REQUIRED,
+    soft=(CLASS, ATTACK_TYPE),
+    known=("Flows", "Flags", "Tos", *LABEL_COLUMNS),
+)
 
 _KINDS = {
-    "Duration": REAL,
+    "Duration": FINITE,
     "Src Pt": INT,
     "Dst Pt": TEXT,
     "Packets": KEEP,
@@ -76,7 +85,7 @@ def parse_netflow(path: Path, bad: BadLines) -> Parsed:
     """Parse one CIDDS-001 style NetFlow CSV into canonical columns."""
     source = str(path)
     names, region = split_header(source, read_bytes(path))
-    require_columns(source, names, REQUIRED, "NetFlow (CIDDS-001)")
+    check_fields(source, names, FIELDS)
     layout = Layout(
         names=names,
         kinds={name: _KINDS.get(name, TEXT) for name in names},

@@ -3,12 +3,16 @@
 JSON carries no Zeek types, so a column's type comes from its values: integers become
 nullable ``Int64``, numbers with a fraction ``float64``, booleans ``boolean``, lists
 tuples, strings ``string``; a ``ts`` written as ISO 8601 text becomes epoch seconds.
-Columns of mixed kinds stay as Python objects. Nested objects are not flattened.
+Python's ``json`` accepts the non-standard ``NaN``, ``Infinity`` and ``-Infinity``; they
+become floats, except in ``ts`` and the fields the caller names finite, where they are
+malformed. Columns of mixed kinds stay as Python objects. Nested objects are not
+flattened.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -21,28 +25,67 @@ from workbench.schema import TS
 _TS = TS
 
 
-def parse_json_log(source: str, data: bytes, bad: BadLines) -> Parsed:
-    """Parse a whole Zeek JSON-lines log held in ``data``."""
-    records = _load_all(data)
+class _Constant(float):
+    """A float that the file wrote as ``NaN``, ``Infinity`` or ``-Infinity``."""
+
+
+class _Constants:
+    """The ``parse_constant`` hook of :func:`json.loads`; counts what it converts."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, text: str) -> _Constant:
+        self.count += 1
+        return _Constant(text)
+
+
+def parse_json_log(
+    source: str, data: bytes, bad: BadLines, *, finite: Collection[str] = ()
+) -> Parsed:
+    """Parse a whole Zeek JSON-lines log held in ``data``.
+
+    ``NaN`` and ``Infinity`` in ``ts`` or in a field named in ``finite`` make the
+    line malformed.
+    """
+    constants = _Constants()
+    records = _load_all(data, constants)
     if records is not None:
         lines = np.arange(1, len(records) + 1, dtype=np.int64)
     else:
-        records, lines = _load_each(data, bad)
+        records, lines = _load_each(data, bad, constants)
     frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
+    wrong = np.zeros(len(frame), dtype=bool)
+    if constants.count:
+        wrong = _report_constants(frame, lines, {_TS, *finite}, bad)
     columns = {name: _typed(frame[name]) for name in frame.columns}
     typed = pd.DataFrame(columns, index=frame.index)
-    parsed = Parsed(typed, lines)
+    parsed = Parsed(typed, lines).drop(wrong)
     if _TS in typed.columns:
         parsed = _check_ts(parsed, bad)
     return parsed
 
 
-def _load_all(data: bytes) -> list[dict] | None:
+def _report_constants(
+    frame: pd.DataFrame, lines: np.ndarray, names: set[str], bad: BadLines
+) -> np.ndarray:
+    wrong = np.zeros(len(frame), dtype=bool)
+    for name in sorted(names & set(frame.columns)):
+        raw = frame[name]
+        hit = np.fromiter((type(v) is _Constant for v in raw), bool, len(raw))
+        rows = np.flatnonzero(hit)
+        bad.add(lines[rows], field_problem(name, raw, rows, "a finite number"))
+        wrong |= hit
+    return wrong
+
+
+def _load_all(data: bytes, constants: _Constants) -> list[dict] | None:
     body = data.strip()
     if b"\n\n" in body or b"\n\r\n" in body:
         return None
     try:
-        records = json.loads(b"[" + body.replace(b"\n", b",") + b"]")
+        text = b"[" + body.replace(b"\n", b",") + b"]"
+        records = json.loads(text, parse_constant=constants)
     except ValueError:
         return None
     if not all(type(record) is dict for record in records):
@@ -50,7 +93,9 @@ def _load_all(data: bytes) -> list[dict] | None:
     return records
 
 
-def _load_each(data: bytes, bad: BadLines) -> tuple[list[dict], np.ndarray]:
+def _load_each(
+    data: bytes, bad: BadLines, constants: _Constants
+) -> tuple[list[dict], np.ndarray]:
     found = scan(Region(data, 1), sep=b"\t", quoted=False, comment=None)
     records: list[dict] = []
     lines: list[int] = []
@@ -61,7 +106,7 @@ def _load_each(data: bytes, bad: BadLines) -> tuple[list[dict], np.ndarray]:
         if start == end:
             continue
         try:
-            record = json.loads(data[start:end])
+            record = json.loads(data[start:end], parse_constant=constants)
         except UnicodeDecodeError:
             problems.append((line, "the line holds bytes that are not UTF-8"))
             continue

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from workbench.errors import InputFormatError
 from workbench.io._badlines import BadLines
 from workbench.io._convert import (
     BOOL,
+    FINITE,
     INT,
     REAL,
     TEXT,
@@ -64,15 +66,23 @@ def kind_of(zeek_type: str) -> str:
     return _KIND_OF_TYPE.get(zeek_type, TEXT)
 
 
-def parse_tsv_log(source: str, data: bytes, bad: BadLines) -> tuple[Parsed, ZeekHeader]:
-    """Parse a whole Zeek TSV log held in ``data``."""
+def parse_tsv_log(
+    source: str, data: bytes, bad: BadLines, *, finite: Collection[str] = ()
+) -> tuple[Parsed, ZeekHeader]:
+    """Parse a whole Zeek TSV log held in ``data``.
+
+    In the fields named in ``finite``, ``nan`` and ``inf`` are malformed values even
+    where the declared type (``interval``, ``double``) would keep them.
+    """
     header, start, n_header_lines = _parse_header(source, data)
     end = _footer_start(data, start)
     region = Region(data[start:end], first_line=n_header_lines + 1)
     _check_repeated_headers(source, region, header)
+    kinds = {name: kind_of(t) for name, t in header.declared().items()}
+    kinds.update({name: FINITE for name in finite if kinds.get(name) == REAL})
     layout = Layout(
         names=header.fields,
-        kinds={name: kind_of(t) for name, t in header.declared().items()},
+        kinds=kinds,
         sep=header.separator,
         na_values=(header.unset_field,),
         markers=Markers(

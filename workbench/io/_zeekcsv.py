@@ -13,13 +13,15 @@ from pathlib import Path
 import numpy as np
 
 from workbench.io._badlines import BadLines, field_problem
-from workbench.io._convert import INT, REAL, TEXT, TIME, Markers
-from workbench.io._csvfile import require_columns, split_header
+from workbench.io._convert import FINITE, INT, TEXT, TIME, Markers
+from workbench.io._csvfile import split_header
 from workbench.io._delimited import Layout, Parsed, read_delimited
+from workbench.io._fields import FieldSpec, check_fields
 from workbench.io._source import read_bytes
 from workbench.io._zeek_tsv import kind_of
 from workbench.schema import (
     BENIGN,
+    CONN_FIELDS,
     DETAILED_LABEL,
     DURATION,
     LABEL,
@@ -58,7 +60,7 @@ _CANONICAL_KINDS = {
     TS: TIME,
     ORIG_P: INT,
     RESP_P: INT,
-    DURATION: REAL,
+    DURATION: FINITE,
     ORIG_BYTES: INT,
     RESP_BYTES: INT,
     ORIG_PKTS: INT,
@@ -67,6 +69,14 @@ _CANONICAL_KINDS = {
     RESP_IP_BYTES: INT,
 }
 REQUIRED = (TS, ORIG_H, ORIG_P, RESP_H, RESP_P, PROTO)
+#: Required conn fields, the other conn fields, the labels, Zeek's extra conn fields.
+FIELDS = FieldSpec(
+    "Zeek conn CSV",
+    REQUIRED,
+    optional=tuple(name for name in CONN_FIELDS if name not in REQUIRED),
+    soft=(LABEL, DETAILED_LABEL),
+    known=tuple(ZEEK_CONN_EXTRA_TYPES),
+)
 
 
 def parse_zeek_csv(path: Path, bad: BadLines) -> Parsed:
@@ -74,7 +84,7 @@ def parse_zeek_csv(path: Path, bad: BadLines) -> Parsed:
     source = str(path)
     names, region = split_header(source, read_bytes(path))
     names = [DETAILED_LABEL if n == DETAILED_LABEL_HEADER else n for n in names]
-    require_columns(source, names, REQUIRED, "Zeek conn CSV")
+    check_fields(source, names, FIELDS)
     layout = Layout(
         names=names,
         kinds={name: _kind(name) for name in names},

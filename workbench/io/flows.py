@@ -19,21 +19,21 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from workbench.errors import InputFormatError, SchemaError
-from workbench.io._badlines import BadLines, check_on_bad_lines, field_problem
-from workbench.io._cicflowmeter import parse_cicflowmeter
-from workbench.io._convert import INT, REAL, TIME, Markers, convert
-from workbench.io._csvfile import require_columns
+from workbench.io import _cicflowmeter, _netflow
+from workbench.io._badlines import BadLines, check_on_bad_lines
+from workbench.io._canonical import check_canonical
 from workbench.io._delimited import Parsed
-from workbench.io._netflow import parse_netflow
+from workbench.io._fields import FieldSpec, check_fields
 from workbench.io._pcap import parse_pcap
 from workbench.io._source import existing_file
-from workbench.io._zeekcsv import parse_zeek_csv
+from workbench.io._zeekcsv import ZEEK_CONN_EXTRA_TYPES, parse_zeek_csv
 from workbench.io.detect import FORMATS, detect_format
 from workbench.io.zeek import parse_zeek_file, rotated_logs
 from workbench.schema import (
+    CONN_FIELDS,
     CONN_STATE,
+    COUNT_FIELDS,
     DURATION,
-    FIELD_DTYPES,
     ORIG_BYTES,
     ORIG_H,
     ORIG_P,
@@ -52,8 +52,20 @@ logger = logging.getLogger(__name__)
 #: File name endings read from a folder that holds no Zeek conn logs.
 FOLDER_SUFFIXES = (".csv", ".log", ".json", ".pcap", ".pcapng", ".cap", ".gz")
 _ZEEK_REQUIRED = (TS, ORIG_H, ORIG_P, RESP_H, RESP_P, PROTO)
+_ZEEK_FIELDS = FieldSpec(
+    "Zeek conn log",
+    _ZEEK_REQUIRED,
+    optional=tuple(name for name in CONN_FIELDS if name not in _ZEEK_REQUIRED),
+    known=tuple(ZEEK_CONN_EXTRA_TYPES),
+)
+_JSON_NOTE = (
+    " (Zeek's JSON writer leaves out unset fields, so no record of the file set them.)"
+)
 _CONN_ONLY = (CONN_STATE, DURATION, ORIG_BYTES, ORIG_PKTS)
-_KINDS = {TS: TIME, ORIG_P: INT, RESP_P: INT}
+#: Conn fields whose nan or inf (NaN, Infinity in JSON) makes a line malformed.
+_FINITE = (TS, ORIG_P, RESP_P, *COUNT_FIELDS)
+#: Formats whose address fields must hold IP addresses (NetFlow's may be tokens).
+ADDRESS_FORMATS = ("zeek", "zeek-json", "zeek-csv", "cicflowmeter", "pcap")
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ def read_flows(
     format: str | None = None,
     on_bad_lines: str = "error",
     progress: bool = False,
+    allow_empty: bool = False,
 ) -> pd.DataFrame:
     """Read flow files of any supported format into one canonical flow table.
 
@@ -87,9 +100,13 @@ def read_flows(
         ``"error"`` raises :class:`~workbench.errors.InputFormatError` naming the
         file and line of the first malformed line; ``"skip"`` drops malformed lines,
         warns with :class:`~workbench.errors.SkippedLinesWarning` per file and counts
-        them in ``attrs["skipped_lines"]``.
+        them in ``attrs["skipped_lines"]``. What makes a line malformed is listed in
+        the Notes.
     progress : bool, default False
         Show a progress bar over the files.
+    allow_empty : bool, default False
+        Accept a file that holds no flows (a header only, or every line skipped);
+        by default such a file is an error.
 
     Returns
     -------
@@ -102,12 +119,50 @@ def read_flows(
     Raises
     ------
     InputFormatError
-        Unknown format, empty file or (in ``"error"`` mode) a malformed line.
+        Unknown format, empty file, a file without flows (unless ``allow_empty``) or
+        (in ``"error"`` mode) a malformed line.
     SchemaError
-        A required column is missing; the message lists the columns found.
+        A required column is missing; the message lists the columns found and
+        unknown columns whose names are close to the missing ones.
+
+    Warns
+    -----
+    MissingFieldWarning
+        A file lacks an optional canonical field of its format (it stays missing);
+        the message names the file, the field and any column that looks like a
+        misspelling of it.
+    SkippedLinesWarning
+        In ``"skip"`` mode, per file with malformed lines.
 
     Notes
     -----
+    Required fields: ``ts``, ``id.orig_h``, ``id.orig_p``, ``id.resp_h``,
+    ``id.resp_p`` and ``proto`` (or the format's columns they come from; for
+    CICFlowMeter and NetFlow also the duration, packet and byte columns). Optional:
+    the other conn fields a format carries, and ``Flow ID`` and ``Label`` in
+    CICFlowMeter; fields a format never carries (``service`` in NetFlow, ...) are
+    missing without a warning.
+
+    A line is malformed when it has the wrong number of fields or bytes that are not
+    UTF-8, or when a canonical field holds a value of the wrong kind or range:
+
+    - ``ts`` not a finite number (NaN, ``nan``, ``inf`` included);
+    - ``id.orig_p`` or ``id.resp_p`` not an integer from 0 to 65535;
+    - ``duration`` or a byte or packet count negative or not finite. In the Zeek
+      formats (TSV, JSON, CSV) and NetFlow an explicit ``nan`` or ``inf`` (JSON:
+      ``NaN``, ``Infinity``) is malformed like any other non-finite value; only
+      Zeek's unset marker ``-`` (an absent key in JSON, an empty CSV cell) is a
+      missing value. CICFlowMeter writes missing values as ``NaN`` text, which stay
+      missing;
+    - ``id.orig_h`` or ``id.resp_h`` not an IPv4 or IPv6 address, in every format
+      but NetFlow (CIDDS-001 writes anonymised hosts such as ``16972_85`` and
+      ``EXT_SERVER``).
+
+    Extra columns are not range-checked: CICFlowMeter's ``-1`` markers (e.g. in
+    ``FWD Init Win Bytes``) stay. The original CIC-IDS2017 CSVs hold a few negative
+    ``Flow Duration`` values; they are malformed lines, read with
+    ``on_bad_lines="skip"`` to drop them.
+
     How each format maps onto the canonical fields:
 
     - ``zeek``, ``zeek-json``: conn fields as Zeek wrote them; other fields
@@ -152,6 +207,8 @@ def read_flows(
     skipped = 0
     for item in tqdm(inputs, desc="reading flows", unit="file", disable=not progress):
         table, count = _read_file(item.file, format, on_bad_lines)
+        if len(table) == 0 and not allow_empty:
+            raise InputFormatError(_no_flows(item.file, count))
         frames.setdefault(item.group, []).append(table)
         sources[str(item.file)] = len(table)
         skipped += count
@@ -206,6 +263,18 @@ def _folder_files(folder: Path) -> tuple[list[Path], bool]:
     return files, False
 
 
+def _no_flows(path: Path, skipped: int) -> str:
+    why = (
+        f"all {skipped} malformed lines were skipped"
+        if skipped
+        else "it holds a header but no data"
+    )
+    return (
+        f"no flows in {path}: {why}. Pass a file that holds flows (in Python, "
+        "allow_empty=True accepts an empty table)."
+    )
+
+
 def _read_file(
     path: Path, fmt: str | None, on_bad_lines: str
 ) -> tuple[pd.DataFrame, int]:
@@ -213,14 +282,19 @@ def _read_file(
     unit = "packet record" if fmt == "pcap" else "line"
     bad = BadLines(str(path), on_bad_lines, unit=unit)
     parsed = _READERS[fmt](path, bad)
-    parsed = _check_canonical(parsed, bad)
+    parsed = check_canonical(
+        parsed,
+        bad,
+        addresses=fmt in ADDRESS_FORMATS,
+        origins=_ORIGINS.get(fmt),
+    )
     skipped = bad.finish()
     logger.info("%s: %d flows read as %s", path, len(parsed.frame), fmt)
     return conform(parsed.frame, source=str(path)), skipped
 
 
 def _read_zeek_conn(path: Path, bad: BadLines) -> Parsed:
-    log = parse_zeek_file(path, bad)
+    log = parse_zeek_file(path, bad, finite=_FINITE)
     if log.log_type not in (None, "conn"):
         message = (
             f"{path} is a Zeek {log.log_type!r} log, not a conn log; read_flows reads "
@@ -228,29 +302,15 @@ def _read_zeek_conn(path: Path, bad: BadLines) -> Parsed:
         )
         raise InputFormatError(message)
     names = list(log.parsed.frame.columns)
-    require_columns(str(path), names, _ZEEK_REQUIRED, "Zeek conn log")
     if not any(name in names for name in _CONN_ONLY):
         message = (
             f"{path} does not look like a Zeek conn log: none of {list(_CONN_ONLY)} "
             f"is among its fields {names}. Use workbench.io.read_zeek_log instead."
         )
         raise SchemaError(message)
+    note = _JSON_NOTE if log.log_type is None else ""
+    check_fields(str(path), names, _ZEEK_FIELDS, note=note)
     return log.parsed
-
-
-def _check_canonical(parsed: Parsed, bad: BadLines) -> Parsed:
-    frame = parsed.frame
-    wrong = np.zeros(len(frame), dtype=bool)
-    columns = {}
-    for name, dtype in FIELD_DTYPES.items():
-        if name not in frame.columns or dtype == "string":
-            continue
-        raw = frame[name]
-        columns[name], rejected = convert(raw, _KINDS.get(name, REAL), Markers())
-        rows = np.flatnonzero(rejected)
-        bad.add(parsed.lines[rows], field_problem(name, raw, rows, "a number"))
-        wrong |= rejected
-    return Parsed(frame.assign(**columns), parsed.lines).drop(wrong)
 
 
 def _join(frames: list[pd.DataFrame], by_time: bool) -> pd.DataFrame:
@@ -265,7 +325,12 @@ _READERS: dict[str, Callable[[Path, BadLines], Parsed]] = {
     "zeek": _read_zeek_conn,
     "zeek-json": _read_zeek_conn,
     "zeek-csv": parse_zeek_csv,
-    "cicflowmeter": parse_cicflowmeter,
-    "netflow": parse_netflow,
+    "cicflowmeter": _cicflowmeter.parse_cicflowmeter,
+    "netflow": _netflow.parse_netflow,
     "pcap": parse_pcap,
+}
+#: For messages: the file's column behind each canonical field, where names differ.
+_ORIGINS = {
+    "cicflowmeter": _cicflowmeter.ORIGINS,
+    "netflow": _netflow.ORIGINS,
 }

@@ -8,6 +8,7 @@ inside values are left as written, and nested JSON objects are not flattened.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,15 +42,21 @@ class ZeekLog:
     types: dict[str, str]
 
 
-def parse_zeek_file(path: Path, bad: BadLines) -> ZeekLog:
-    """Parse one Zeek log file, TSV or JSON lines, reporting bad lines to ``bad``."""
+def parse_zeek_file(
+    path: Path, bad: BadLines, *, finite: Collection[str] = ()
+) -> ZeekLog:
+    """Parse one Zeek log file, TSV or JSON lines, reporting bad lines to ``bad``.
+
+    A non-finite value (``nan``, ``inf``; ``NaN``, ``Infinity`` in JSON) in a field
+    named in ``finite`` is a malformed line.
+    """
     data = read_bytes(path)
     first = data.lstrip()[:1]
     if first == b"#":
-        parsed, header = parse_tsv_log(str(path), data, bad)
+        parsed, header = parse_tsv_log(str(path), data, bad, finite=finite)
         return ZeekLog(parsed, header.path, header.declared())
     if first == b"{":
-        return ZeekLog(parse_json_log(str(path), data, bad), None, {})
+        return ZeekLog(parse_json_log(str(path), data, bad, finite=finite), None, {})
     message = (
         f"{path} is not a Zeek log: it starts with {data[:20]!r}, neither a '#' header "
         "line (TSV) nor a JSON object. Pass a Zeek log, or use read_flows with the "
@@ -142,7 +149,9 @@ def read_zeek_log(
     In ``double`` and ``interval`` fields ``nan`` and ``inf`` are kept as float
     values (NaN then looks like unset); a non-finite ``time``, ``count``, ``int`` or
     ``port`` is a malformed line. JSON logs carry no types, so types come from the
-    values (see ``workbench.io._zeek_json``).
+    values (see ``workbench.io._zeek_json``); JSON's non-standard ``NaN`` and
+    ``Infinity`` are kept as floats too, except in ``ts``, where they are malformed.
+    :func:`workbench.io.read_flows` is stricter on the conn fields it maps.
 
     Examples
     --------
