@@ -353,3 +353,14 @@ def test_read_flows_empty_file_among_others_raises(write):
 
     assert len(flows) == len(read_flows(HONEYPOT))
     assert flows.attrs["sources"][str(empty)] == 0
+
+
+def test_read_flows_anonymised_hosts_accepted_in_zeek_csv(write):
+    """CIDDS-001 host tokens (as in sampled flows) pass the address check."""
+    edits = {2: set_cell(2, "16972_85"), 3: set_cell(4, "EXT_SERVER")}
+    path = write("sampled.csv", edit_lines(HONEYPOT, edits))
+
+    flows = read_flows(path)
+
+    assert flows[schema.ORIG_H].iloc[0] == "16972_85"
+    assert flows[schema.RESP_H].iloc[1] == "EXT_SERVER"

@@ -8,6 +8,7 @@ then dropped. Nothing is clipped or repaired, and extra columns are not looked a
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -30,6 +31,9 @@ from workbench.schema import (
 MAX_PORT = 65535
 #: Fields holding IP addresses, checked where a format promises real addresses.
 ADDRESS_FIELDS = (ORIG_H, RESP_H)
+#: CIDDS-001's anonymised hosts (``16972_85``, ``EXT_SERVER``, ``DNS``), accepted as
+#: addresses so that flows sampled from a model of that data set can be read back.
+ANONYMISED_HOST = re.compile(r"\d+_\d+|[A-Z][A-Z0-9_]*")
 
 _KINDS = {TS: TIME, ORIG_P: INT, RESP_P: INT}
 _PORT = f"a port number (0 to {MAX_PORT})"
@@ -88,10 +92,13 @@ def check_canonical(
 def not_addresses(values: pd.Series) -> np.ndarray:
     """Mask of the present values that are not IP address text, tested per value.
 
+    :data:`ANONYMISED_HOST` tokens count as addresses.
+
     Examples
     --------
-    >>> not_addresses(pd.Series(["10.0.0.1", "::1", "10.0.0.300", None])).tolist()
-    [False, False, True, False]
+    >>> hosts = ["10.0.0.1", "::1", "10.0.0.300", None, "16972_85", "host-a"]
+    >>> not_addresses(pd.Series(hosts)).tolist()
+    [False, False, True, False, False, True]
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     valid = [_is_address(value) for value in uniques]
@@ -101,6 +108,8 @@ def not_addresses(values: pd.Series) -> np.ndarray:
 def _is_address(value: object) -> bool:
     if not isinstance(value, str):
         return False
+    if ANONYMISED_HOST.fullmatch(value):
+        return True
     try:
         ipaddress.ip_address(value)
     except ValueError:

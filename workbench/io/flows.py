@@ -155,8 +155,9 @@ def read_flows(
       missing value. CICFlowMeter writes missing values as ``NaN`` text, which stay
       missing;
     - ``id.orig_h`` or ``id.resp_h`` not an IPv4 or IPv6 address, in every format
-      but NetFlow (CIDDS-001 writes anonymised hosts such as ``16972_85`` and
-      ``EXT_SERVER``).
+      but NetFlow. CIDDS-001's anonymised hosts (``16972_85``, ``EXT_SERVER``,
+      ``DNS``: digits joined by ``_``, or upper-case names) count as addresses, so
+      that flows sampled from a model of CIDDS-001 can be read back.
 
     Extra columns are not range-checked: CICFlowMeter's ``-1`` markers (e.g. in
     ``FWD Init Win Bytes``) stay. The original CIC-IDS2017 CSVs hold a few negative
