@@ -83,3 +83,48 @@ def test_load_model_missing_table_row_raises(planted_model, tmp_path):
 
     with pytest.raises(ModelFileError, match="positive probability"):
         load_model(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("[1, 2]", "a JSON list, not an object"),
+        ('"model"', "a JSON string, not an object"),
+        ("3", "a JSON number, not an object"),
+        ("null", "a JSON null, not an object"),
+        ('{"pattern_weights": []}', "['patterns'] are missing"),
+        ('{"patterns": {}, "pattern_weights": []}', "'patterns' holds a JSON object"),
+        ('{"patterns": [], "pattern_weights": [], "metadata": []}', "'metadata'"),
+        ('{"patterns": ["x"], "pattern_weights": [1]}', "not a FlowChronicle model"),
+        ('{"patterns": [{}], "pattern_weights": [1]}', "is missing"),
+    ],
+    ids=[
+        "list",
+        "string",
+        "number",
+        "null",
+        "no-patterns",
+        "patterns-object",
+        "metadata-list",
+        "pattern-string",
+        "pattern-empty",
+    ],
+)
+def test_load_model_wrong_layout_raises(tmp_path, content, words):
+    """Any JSON that is not a model object raises ModelFileError naming the file."""
+    path = tmp_path / "odd.json"
+    path.write_text(content)
+
+    with pytest.raises(ModelFileError) as error:
+        load_model(path)
+
+    assert "odd.json" in str(error.value) and words in str(error.value)
+
+
+def test_load_model_binary_file_raises(tmp_path):
+    """Bytes that are not UTF-8 text are refused as not JSON, naming the file."""
+    path = tmp_path / "model.json"
+    path.write_bytes(b"\xff\xfe\x00binary")
+
+    with pytest.raises(ModelFileError, match="model.json: not a JSON file"):
+        load_model(path)

@@ -69,8 +69,8 @@ def load_model(path: str | Path) -> FlowModel:
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         message = f"{path}: not a JSON file ({exc}); pass a model written by 'mine'."
         raise ModelFileError(message) from exc
     return model_from_dict(data, source=str(path))
@@ -170,17 +170,25 @@ def _plain(value: object) -> object:
     return value
 
 
-def model_from_dict(data: dict, *, source: str = "the model") -> FlowModel:
+def model_from_dict(data: object, *, source: str = "the model") -> FlowModel:
     """Model from its JSON object; ``source`` names it in error messages.
 
     Raises
     ------
     ModelFileError
-        If a field is missing or the model is inconsistent.
+        If ``data`` is not a JSON object, a key is missing or of the wrong type, or
+        the model is inconsistent.
     """
+    _check_layout(data, source)
     try:
-        model = _parse(data)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        model = _parse(data)  # type: ignore[arg-type]
+    except KeyError as exc:
+        message = (
+            f"{source}: not a FlowChronicle model: the key {exc} is missing; pass a "
+            "JSON file written by 'workbench mine'."
+        )
+        raise ModelFileError(message) from exc
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:
         message = (
             f"{source}: not a FlowChronicle model ({type(exc).__name__}: {exc}); "
             "pass a JSON file written by 'workbench mine'."
@@ -190,6 +198,38 @@ def model_from_dict(data: dict, *, source: str = "the model") -> FlowModel:
     if problems:
         raise ModelFileError(f"{source}: inconsistent model: {'; '.join(problems[:5])}")
     return model
+
+
+#: Top-level keys of a model file and the JSON type each must have.
+_LAYOUT = {"patterns": list, "pattern_weights": list, "metadata": dict}
+_JSON_NAMES = {dict: "object", list: "list", str: "string", bool: "boolean"}
+
+
+def _check_layout(data: object, source: str) -> None:
+    """Raise unless ``data`` is an object with the top-level keys of a model."""
+    what = "pass a JSON file written by 'workbench mine'."
+    if not isinstance(data, dict):
+        message = f"{source}: holds a JSON {_json_name(data)}, not an object; {what}"
+        raise ModelFileError(message)
+    missing = [key for key in ("patterns", "pattern_weights") if key not in data]
+    if missing:
+        message = f"{source}: the key(s) {missing} are missing; {what}"
+        raise ModelFileError(message)
+    for key, kind in _LAYOUT.items():
+        if key in data and not isinstance(data[key], kind):
+            message = (
+                f"{source}: {key!r} holds a JSON {_json_name(data[key])}, not a "
+                f"{_JSON_NAMES[kind]}; {what}"
+            )
+            raise ModelFileError(message)
+
+
+def _json_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "number"
+    return _JSON_NAMES.get(type(value), type(value).__name__)
 
 
 def _parse(data: dict) -> FlowModel:
