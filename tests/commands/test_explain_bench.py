@@ -10,7 +10,7 @@ from workbench.explain_bench.report import FILES
 
 
 def test_explain_bench_toy_writes_the_report(tmp_path, capsys):
-    """A small toy run exits 0, writes every file and prints the top-1 table."""
+    """A small toy run exits 0, writes and names every file, prints the top-1 table."""
     out = tmp_path / "toy"
     argv = [
         "-q",
@@ -37,11 +37,13 @@ def test_explain_bench_toy_writes_the_report(tmp_path, capsys):
     status = main(argv)
 
     summary = pd.read_csv(out / "summary.csv")
+    printed = capsys.readouterr().out
+    wrote = printed.splitlines()[-1]
     assert status == 0
-    assert all((out / name).is_file() for name in FILES)
+    assert all((out / name).is_file() and name in wrote for name in FILES)
     assert set(summary["method"]) == {"AE-pvalues (interp)", "AE-abs", "random"}
     assert pd.read_csv(out / "scores.csv")["seed"].unique().tolist() == [0, 1]
-    assert "top-1 accuracy, all noised rows" in capsys.readouterr().out
+    assert "top-1 accuracy, all noised rows" in printed
 
 
 def test_explain_bench_bad_settings_exit_2(tmp_path, capsys):

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from workbench.audit.job import AuditResult, ScanSettings
 
 NAME = "audit"
 HELP = (
@@ -33,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dedup",
         action="store_true",
-        help="also write each capture without its duplicates into DIR/dedup/",
+        help="also write each capture that has duplicates without them into DIR/dedup/",
     )
     parser.add_argument(
         "--dedup-rule",
@@ -57,13 +64,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--png", action="store_true", help="save charts as PNG as well as HTML"
     )
+    parser.add_argument(
+        "--on-bad-lines",
+        choices=("error", "skip"),
+        default="error",
+        help="flow tables: stop at the first malformed line (default) or skip and "
+        "count them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the audit, write the report, print the findings that count something."""
-    from pathlib import Path
+    from workbench.audit.job import ScanSettings, write_audit
 
-    from workbench.audit.job import ScanSettings, run_audit, write_audit
+    _check_options(args)
+    scans = ScanSettings(args.scan_window, args.min_ports, args.min_hosts)
+    result = _audit(args, scans)
+    written = write_audit(result, args.out, png=args.png)
+    dedup = _deduplicate(result, args) if args.dedup else []
+    sys.stdout.write(summary(result.summary, args.out, len(written)))
+    sys.stdout.write("".join(f"{line}\n" for line in dedup))
+    return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options before reading anything."""
     from workbench.errors import WorkbenchError
 
     problems = [
@@ -77,20 +102,86 @@ def run(args: argparse.Namespace) -> int:
     ]
     if not args.window_us >= 0:
         problems.append(f"--window-us must not be negative, got {args.window_us}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        problems.append(f"--out {out} is a file; give a folder (created if absent)")
     if problems:
         raise WorkbenchError("; ".join(problems))
 
+
+def _audit(args: argparse.Namespace, scans: ScanSettings) -> AuditResult:
+    """Audit the captures, then the flow tables read with ``--on-bad-lines``."""
+    from workbench.audit.capture import is_capture
+    from workbench.audit.charts import findings_chart
+    from workbench.audit.job import audit_table, run_audit
+
+    captures = [path for path in args.paths if is_capture(path)]
+    tables = [path for path in args.paths if not is_capture(path)]
     result = run_audit(
-        args.paths,
-        window_s=args.window_us / 1e6,
-        scans=ScanSettings(args.scan_window, args.min_ports, args.min_hosts),
-        dedup_dir=Path(args.out) / "dedup" if args.dedup else None,
-        dedup_rule=args.dedup_rule,
-        progress=not args.quiet,
+        captures, window_s=args.window_us / 1e6, scans=scans, progress=not args.quiet
     )
-    written = write_audit(result, args.out, png=args.png)
-    sys.stdout.write(summary(result.summary, args.out, len(written)))
-    return 0
+    if not tables:
+        return result
+    flows = _read_tables(tables, args.on_bad_lines)
+    names = [Path(path).name for path in tables]
+    source = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+    part = audit_table(flows, source, scans=scans)
+    result.findings += part.findings
+    result.tables.update(part.tables)
+    result.charts.pop("findings")
+    result.charts.update({k: v for k, v in part.charts.items() if k != "findings"})
+    result.charts["findings"] = findings_chart(result.summary)
+    result.flows, result.scans = part.flows, part.scans
+    return result
+
+
+def _read_tables(paths: list[str], on_bad_lines: str) -> pd.DataFrame:
+    """One table of all flow files, with the file and row each flow came from."""
+    import numpy as np
+    import pandas as pd
+
+    from workbench.audit._rows import FILE, FILE_ROW
+    from workbench.io import read_flows
+
+    frames = []
+    for path in paths:
+        table = read_flows([path], on_bad_lines=on_bad_lines)
+        table[FILE] = Path(path).name
+        table[FILE_ROW] = np.arange(len(table))
+        frames.append(table)
+    flows = pd.concat(frames, ignore_index=True)
+    flows.attrs["source"] = "; ".join(str(path) for path in paths)
+    return flows
+
+
+def _deduplicate(result: AuditResult, args: argparse.Namespace) -> list[str]:
+    """Write copies of the captures that have duplicates; one line per capture."""
+    from workbench.audit.packets import deduplicate_pcap
+    from workbench.errors import WorkbenchError
+
+    if not result.pcaps:
+        return ["dedup: no capture among the inputs; nothing to deduplicate"]
+    folder = Path(args.out) / "dedup"
+    rule = args.dedup_rule
+    lines = []
+    for audit in result.pcaps:
+        dropped = len(audit.dropped(rule))
+        if not dropped:
+            lines.append(
+                f"dedup: {audit.path.name} has no duplicates ({rule} rule); no copy "
+                "written"
+            )
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / audit.path.name
+        try:
+            deduplicate_pcap(audit.path, target, rule=rule, audit=audit)
+        except ValueError as exc:
+            raise WorkbenchError(f"--dedup: {exc}") from exc
+        lines.append(
+            f"dedup: wrote {target} without {dropped} duplicates ({rule} rule)"
+        )
+    return lines
 
 
 def summary(table, out: str, files: int) -> str:

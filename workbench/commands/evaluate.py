@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 NAME = "evaluate"
 HELP = (
     "Score generated flow files (and/or generators fitted here) against training and "
     "reference flows with the FlowChronicle metrics; write CSV, Markdown and charts."
 )
+#: Seeds must fit NumPy's and torch's generators: unsigned 32-bit integers.
+SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--epochs", type=int, default=300, help="CTGAN/TVAE epochs (default 300)"
     )
+    parser.add_argument(
+        "--on-bad-lines",
+        choices=("error", "skip"),
+        default="error",
+        help="stop at the first malformed line (default) or skip and count them",
+    )
 
 
 def _pairs(items: list[str]) -> dict[str, str]:
@@ -92,36 +101,65 @@ def _pairs(items: list[str]) -> dict[str, str]:
     return pairs
 
 
-def _real_tables(args: argparse.Namespace):
-    from workbench.errors import WorkbenchError
+def _reader(args: argparse.Namespace):
+    """read_flows with the command's --on-bad-lines."""
+    from functools import partial
+
     from workbench.io import read_flows
+
+    return partial(read_flows, on_bad_lines=args.on_bad_lines)
+
+
+def _real_tables(args: argparse.Namespace):
     from workbench.synth_eval.split import split_by_time
 
-    train = read_flows(args.train, progress=not args.quiet)
-    if (args.reference is None) == (args.split is None):
-        raise WorkbenchError("give exactly one of --reference PATH and --split SHARE")
+    read = _reader(args)
+    train = read(args.train, progress=not args.quiet)
     if args.split is not None:
         parts = split_by_time(train, train_share=args.split, seed=args.seed)
-        holdout = parts.holdout if args.holdout is None else read_flows(args.holdout)
+        holdout = parts.holdout if args.holdout is None else read(args.holdout)
         return parts.train, parts.reference, holdout
-    holdout = None if args.holdout is None else read_flows(args.holdout)
-    return train, read_flows(args.reference), holdout
+    holdout = None if args.holdout is None else read(args.holdout)
+    return train, read(args.reference), holdout
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options before reading or fitting anything."""
+    from workbench.errors import WorkbenchError
+
+    problems = []
+    if args.runs < 1 or (args.n is not None and args.n < 10):
+        problems.append("--runs must be at least 1 and --n at least 10")
+    if (args.reference is None) == (args.split is None):
+        problems.append("give exactly one of --reference PATH and --split SHARE")
+    if args.split is not None and not 0.0 < args.split < 1.0:
+        problems.append(f"--split must lie strictly between 0 and 1, got {args.split}")
+    if not 0 <= args.seed < SEED_LIMIT:
+        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    if args.epochs < 1:
+        problems.append(f"--epochs must be at least 1, got {args.epochs}")
+    if args.max_iterations is not None and args.max_iterations < 0:
+        problems.append(f"--max-iterations must be >= 0, got {args.max_iterations}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        problems.append(f"--out {out} is a file; give a folder (created if absent)")
+    if problems:
+        raise WorkbenchError("; ".join(problems))
 
 
 def run(args: argparse.Namespace) -> int:
     """Read or fit, evaluate, write the report and print the table."""
     from workbench.errors import WorkbenchError
-    from workbench.io import read_flows
     from workbench.synth_eval.report import markdown_table, write_report
     from workbench.synth_eval.run import evaluate, fit_generators
 
-    if args.runs < 1 or (args.n is not None and args.n < 10):
-        raise WorkbenchError("--runs must be at least 1 and --n at least 10")
+    _check_options(args)
     synthetic_paths = _pairs(args.synthetic)
     if not synthetic_paths and not args.fit:
         raise WorkbenchError("nothing to evaluate: give --synthetic NAME=PATH or --fit")
     train, reference, holdout = _real_tables(args)
-    synthetic = {name: read_flows(path) for name, path in synthetic_paths.items()}
+    read = _reader(args)
+    synthetic = {name: read(path) for name, path in synthetic_paths.items()}
     options = {
         "flowchronicle": {"max_iterations": args.max_iterations},
         "ctgan": {"epochs": args.epochs},

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME = "explain-bench"
 HELP = (
@@ -13,6 +18,10 @@ HELP = (
 )
 #: Value of --data that selects the arithmetic toy set.
 TOY = "toy"
+#: Smallest --rows: the toy trains on half of its rows and the model needs 10.
+TOY_MIN_ROWS = 20
+#: Seeds must fit NumPy's and torch's generators: unsigned 32-bit integers.
+SEED_LIMIT = 2**32
 _METHOD_KEYS = ("pvalues-interp", "pvalues-exact", "abs", "shap", "random")
 
 
@@ -140,6 +149,13 @@ def _model_arguments(group: argparse._ArgumentGroup) -> None:
     group.add_argument(
         "--max-benign", type=int, metavar="N", help="use at most N benign flows"
     )
+    group.add_argument(
+        "--on-bad-lines",
+        choices=("error", "skip"),
+        default="error",
+        help="flow files: stop at the first malformed line (default) or skip and "
+        "count them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         title = "Explanation benchmark: toy arithmetic set"
     else:
         result = flow_benchmark(
-            args.data,
+            _benign_flows(args),
             test_fraction=args.test_fraction,
             max_benign=args.max_benign,
             targets=args.targets,
@@ -175,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
 
 def summary(result: object, cutoff: float, out: str) -> str:
     """Top-1 accuracy per subset and the timing table, as terminal text."""
-    from workbench.explain_bench.report import accuracy_table, time_table
+    from workbench.explain_bench.report import FILES, accuracy_table, time_table
 
     lines = []
     for subset in ("all", "detected", "SHAP rows"):
@@ -185,8 +201,28 @@ def summary(result: object, cutoff: float, out: str) -> str:
             lines += [f"top-1 accuracy, {subset} noised rows:"]
             lines += [table[keep].to_string(index=False), ""]
     lines += [time_table(result).to_string(index=False)]
-    lines += [f"wrote report.md, scores.csv, summary.csv in {out}"]
+    lines += [f"wrote {', '.join(FILES)} in {out}"]
     return "\n".join(lines) + "\n"
+
+
+def _benign_flows(args: argparse.Namespace) -> pd.DataFrame:
+    """The flows of --data, refused before any training when none is benign."""
+    from workbench.errors import WorkbenchError
+    from workbench.io import read_flows
+    from workbench.schema import LABEL, is_benign
+
+    flows = read_flows(
+        args.data, on_bad_lines=args.on_bad_lines, progress=not args.quiet
+    )
+    labels = flows[LABEL] if LABEL in flows.columns else None
+    if labels is not None and labels.notna().any() and not is_benign(labels).any():
+        message = (
+            f"--data: no flow of {', '.join(args.data)} is labelled benign; the "
+            "benchmark trains on benign flows, so give captures of normal traffic "
+            "to --data."
+        )
+        raise WorkbenchError(message)
+    return flows
 
 
 def _groups(names: list[str] | None) -> tuple:
@@ -206,7 +242,7 @@ def _groups(names: list[str] | None) -> tuple:
 
 def _problems(args: argparse.Namespace) -> list[str]:
     """One sentence per option outside its allowed range."""
-    problems = []
+    problems = _count_problems(args)
     if args.rate is not None and not 0.0 < args.rate <= 1.0:
         problems.append(f"--rate must lie in (0, 1], got {args.rate}")
     if not 0.0 < args.fpr < 1.0:
@@ -220,6 +256,35 @@ def _problems(args: argparse.Namespace) -> list[str]:
     nsamples = args.shap_nsamples
     if nsamples != "auto" and (not nsamples.isdigit() or int(nsamples) < 1):
         problems.append(f"--shap-nsamples must be 'auto' or a count, got {nsamples}")
+    if not 0.0 < args.test_fraction < 1.0:
+        problems.append(
+            f"--test-fraction must lie strictly between 0 and 1, got "
+            f"{args.test_fraction}"
+        )
+    if any(not factor > 0 for factor in args.factors):
+        problems.append(f"--factors must be positive, got {args.factors}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        problems.append(f"--out {out} is a file; give a folder (created if absent)")
+    return problems
+
+
+def _count_problems(args: argparse.Namespace) -> list[str]:
+    """Row counts and seeds outside their ranges."""
+    problems = []
+    if args.data == [TOY] and args.rows < TOY_MIN_ROWS:
+        problems.append(f"--rows must be at least {TOY_MIN_ROWS}, got {args.rows}")
+    for name, value in (
+        ("--max-benign", args.max_benign),
+        ("--shap-records", args.shap_records),
+        ("--shap-background", args.shap_background),
+    ):
+        if value is not None and value < 1:
+            problems.append(f"{name} must be at least 1, got {value}")
+    seeds = [*args.seeds] + ([] if args.model_seed is None else [args.model_seed])
+    bad = [seed for seed in seeds if not 0 <= seed < SEED_LIMIT]
+    if bad:
+        problems.append(f"--seeds and --model-seed must lie in [0, 2**32), got {bad}")
     return problems
 
 

@@ -6,13 +6,17 @@ The work is in :mod:`workbench.graph.run`; this module parses options only.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from pathlib import Path
 
 NAME = "graph-detect"
 HELP = (
     "Build the security-object graph of Zeek logs, train an edge autoencoder on "
     "benign traffic, flag test connections and explain each alert's worst edge."
 )
+#: Seeds must fit NumPy's and torch's generators: unsigned 32-bit integers.
+SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,22 +87,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the flat conn-only detector used for comparison",
     )
     parser.add_argument(
-        "--skip-bad-lines",
-        action="store_true",
-        help="drop malformed log lines with a warning instead of stopping",
+        "--on-bad-lines",
+        choices=("error", "skip"),
+        default="error",
+        help="stop at the first malformed log line (default) or skip and count them",
     )
+    # The older spelling of --on-bad-lines skip, kept for existing scripts.
+    parser.add_argument("--skip-bad-lines", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the job and print the headline figures."""
-    from workbench.errors import WorkbenchError
     from workbench.graph.labels import LabelRule
     from workbench.graph.run import run_graph_detection, write_graph_outputs
 
-    if not 0.0 < args.fpr < 1.0:
-        raise WorkbenchError(f"--fpr must lie strictly between 0 and 1, got {args.fpr}")
-    if args.epochs < 1:
-        raise WorkbenchError(f"--epochs must be at least 1, got {args.epochs}")
+    _check_options(args)
     rules = []
     if args.attack_port or args.attack_host:
         rules.append(
@@ -117,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         seed=args.seed,
         flat=not args.no_flat,
-        on_bad_lines="skip" if args.skip_bad_lines else "error",
+        on_bad_lines="skip" if args.skip_bad_lines else args.on_bad_lines,
         progress=not args.quiet,
     )
     metrics = write_graph_outputs(
@@ -125,6 +128,35 @@ def run(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(summary(metrics, args.out))
     return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options before reading logs or training."""
+    from workbench.errors import WorkbenchError
+
+    problems = []
+    if not 0.0 < args.fpr < 1.0:
+        problems.append(f"--fpr must lie strictly between 0 and 1, got {args.fpr}")
+    if args.epochs < 1:
+        problems.append(f"--epochs must be at least 1, got {args.epochs}")
+    if not 0 <= args.seed < SEED_LIMIT:
+        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    if args.explain_top < 0:
+        problems.append(
+            f"--explain-top must be 0 (all) or more, got {args.explain_top}"
+        )
+    if args.train_before is not None and not math.isfinite(args.train_before):
+        problems.append(
+            f"--train-before must be a finite time, got {args.train_before}"
+        )
+    bad_ports = [port for port in args.attack_port if not 0 <= port <= 65535]
+    if bad_ports:
+        problems.append(f"--attack-port must lie in 0..65535, got {bad_ports}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        problems.append(f"--out {out} is a file; give a folder (created if absent)")
+    if problems:
+        raise WorkbenchError("; ".join(problems))
 
 
 def summary(metrics: dict, out: str) -> str:

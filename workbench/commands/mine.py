@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 NAME = "mine"
 HELP = (
     "Mine a FlowChronicle pattern set from flow files and save the generative model as "
     "JSON (input of 'workbench sample')."
 )
+#: Seeds are stored and used as unsigned 32-bit integers.
+SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", required=True, metavar="JSON", help="model file to write"
     )
     parser.add_argument(
-        "--format", default=None, help="input format (default: detected per file)"
+        "--format",
+        default=None,
+        help="input format: zeek, zeek-json, zeek-csv, cicflowmeter, netflow or pcap "
+        "(default: detected per file)",
+    )
+    parser.add_argument(
+        "--on-bad-lines",
+        choices=("error", "skip"),
+        default="error",
+        help="stop at the first malformed line (default) or skip and count them",
     )
     parser.add_argument(
         "--max-iterations",
@@ -65,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read, mine, write the model and print a summary."""
+    """Read, mine, write the model and print a summary (only the path with -q)."""
     from workbench.errors import WorkbenchError
     from workbench.flowchronicle.describe import describe_model
     from workbench.flowchronicle.model_io import save_model
@@ -73,13 +85,13 @@ def run(args: argparse.Namespace) -> int:
     from workbench.flowchronicle.train import train_model
     from workbench.io import read_flows
 
-    if args.max_iterations is not None and args.max_iterations < 0:
-        raise WorkbenchError(
-            f"--max-iterations must be >= 0, got {args.max_iterations}"
-        )
-    if args.chunks < 1 or args.jobs < 1 or args.bins < 1:
-        raise WorkbenchError("--chunks, --jobs and --bins must be at least 1")
-    flows = read_flows(args.inputs, format=args.format, progress=not args.quiet)
+    _check_options(args)
+    flows = read_flows(
+        args.inputs,
+        format=args.format,
+        on_bad_lines=args.on_bad_lines,
+        progress=not args.quiet,
+    )
     settings = SearchSettings(
         max_iterations=args.max_iterations, progress=not args.quiet
     )
@@ -99,10 +111,35 @@ def run(args: argparse.Namespace) -> int:
             raise
         raise WorkbenchError(f"cannot mine {args.inputs}: {exc}") from exc
     path = save_model(model, args.out, fosr=args.fosr)
-    table = describe_model(model)
-    sys.stdout.write(
-        f"mined {len(model.patterns) - 1} patterns from {result.prepared.n} records: "
-        f"{result.initial_code_length.total:.0f} -> {result.code_length.total:.0f} "
-        f"bits\n{table.head(10).to_string()}\nwrote {path}\n"
-    )
+    if not args.quiet:
+        table = describe_model(model)
+        sys.stdout.write(
+            f"mined {len(model.patterns) - 1} patterns from {result.prepared.n} "
+            f"records: {result.initial_code_length.total:.0f} -> "
+            f"{result.code_length.total:.0f} bits\n{table.head(10).to_string()}\n"
+        )
+    sys.stdout.write(f"wrote {path}\n")
     return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options before reading or mining anything."""
+    from workbench.errors import WorkbenchError
+    from workbench.io import FORMATS
+
+    problems = []
+    if args.format is not None and args.format not in FORMATS:
+        problems.append(
+            f"--format {args.format!r} is unknown; choose one of {', '.join(FORMATS)} "
+            "or leave it out to detect each file's format"
+        )
+    if args.max_iterations is not None and args.max_iterations < 0:
+        problems.append(f"--max-iterations must be >= 0, got {args.max_iterations}")
+    if args.chunks < 1 or args.jobs < 1 or args.bins < 1:
+        problems.append("--chunks, --jobs and --bins must be at least 1")
+    if not 0 <= args.seed < SEED_LIMIT:
+        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    if Path(args.out).is_dir():
+        problems.append(f"--out {args.out} is a folder; give the model file to write")
+    if problems:
+        raise WorkbenchError("; ".join(problems))

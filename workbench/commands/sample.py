@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 NAME = "sample"
 HELP = (
     "Draw synthetic flows from a FlowChronicle model (from 'workbench mine') and write "
     "them as CSV or as a Zeek conn.log."
 )
+#: Seeds must fit NumPy's generators: unsigned 32-bit integers.
+SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,13 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the model, sample and write the flows."""
-    from workbench.errors import WorkbenchError
     from workbench.flowchronicle.model_io import load_model
     from workbench.flowchronicle.output import write_flows
     from workbench.flowchronicle.sample import sample_flows
 
-    if args.flows is not None and args.flows < 1:
-        raise WorkbenchError(f"--n must be at least 1, got {args.flows}")
+    _check_options(args)
     model = load_model(args.model)
     flows = sample_flows(
         model,
@@ -67,3 +68,18 @@ def run(args: argparse.Namespace) -> int:
     path = write_flows(flows, args.out, format=args.format)
     sys.stdout.write(f"wrote {len(flows)} synthetic flows to {path}\n")
     return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options before loading the model or sampling."""
+    from workbench.errors import WorkbenchError
+
+    problems = []
+    if args.flows is not None and args.flows < 1:
+        problems.append(f"--n must be at least 1, got {args.flows}")
+    if not 0 <= args.seed < SEED_LIMIT:
+        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    if Path(args.out).is_dir():
+        problems.append(f"--out {args.out} is a folder; give the file to write")
+    if problems:
+        raise WorkbenchError("; ".join(problems))
