@@ -160,9 +160,9 @@ def read_flows(
       that flows sampled from a model of CIDDS-001 can be read back.
 
     Extra columns are not range-checked: CICFlowMeter's ``-1`` markers (e.g. in
-    ``FWD Init Win Bytes``) stay. The original CIC-IDS2017 CSVs hold a few negative
-    ``Flow Duration`` values; they are malformed lines, read with
-    ``on_bad_lines="skip"`` to drop them.
+    ``FWD Init Win Bytes``) stay. A negative ``Flow Duration`` or packet or byte
+    total is malformed like any negative count; ``on_bad_lines="skip"`` drops such
+    flows rather than correcting them.
 
     How each format maps onto the canonical fields:
 
