@@ -5,8 +5,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from audit_helpers import frame, write_pcapng, write_planted
 
+from tests.audit.audit_helpers import frame, write_pcapng, write_planted
 from workbench.audit.capture import (
     capture_format,
     copy_without,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from audit_helpers import write_planted
 
+from tests.audit.audit_helpers import write_planted
 from workbench.audit.capture import iter_packets
 from workbench.cli import main
 from workbench.datasets import bundled

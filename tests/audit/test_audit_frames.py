@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from audit_helpers import frame
-
+from tests.audit.audit_helpers import frame
 from workbench.audit.frames import Frame, decode_frame, frame_class
 
 

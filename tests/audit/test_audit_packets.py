@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from audit_helpers import EXCLUDED_MAC, frame, write_planted
-
+from tests.audit.audit_helpers import EXCLUDED_MAC, frame, write_planted
 from workbench.audit.capture import iter_packets, write_pcap
 from workbench.audit.packets import DuplicateWindow, audit_pcap, deduplicate_pcap
 from workbench.datasets import bundled

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from bench_helpers import NAMES, SCALES, MedianDetector, scaled_gaussian
 
+from tests.explain_bench.bench_helpers import (
+    NAMES,
+    SCALES,
+    MedianDetector,
+    scaled_gaussian,
+)
 from workbench.explain_bench.groups import feature_targets
 from workbench.explain_bench.injection import NoiseInjector
 from workbench.explain_bench.methods import ERROR_METHODS

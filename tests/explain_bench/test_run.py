@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from bench_helpers import NAMES, SCALES, MedianDetector
 
+from tests.explain_bench.bench_helpers import NAMES, SCALES, MedianDetector
 from workbench.errors import SchemaError
 from workbench.explain_bench.groups import feature_targets
 from workbench.explain_bench.injection import NoiseInjector

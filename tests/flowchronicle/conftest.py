@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fc_helpers import planted_table
 
+from tests.flowchronicle.fc_helpers import planted_table
 from workbench.datasets import bundled
 from workbench.flowchronicle.model import FlowModel, build_model
 from workbench.flowchronicle.prepare import prepare_flows

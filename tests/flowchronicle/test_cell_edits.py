@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from fc_helpers import tiny_model
 
+from tests.flowchronicle.fc_helpers import tiny_model
 from workbench.errors import ModelEditError
 from workbench.flowchronicle.edit import (
     duplicate_pattern,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fc_helpers import planted_table
 
+from tests.flowchronicle.fc_helpers import planted_table
 from workbench.flowchronicle.chunks import mine_in_chunks
 from workbench.flowchronicle.prepare import prepare_flows
 from workbench.flowchronicle.search import SearchSettings

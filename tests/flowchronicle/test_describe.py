@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from fc_helpers import DNS_PORT
-
+from tests.flowchronicle.fc_helpers import DNS_PORT
 from workbench.flowchronicle.describe import describe_model, describe_pattern
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from fc_helpers import DNS_PORT, tiny_model
 
+from tests.flowchronicle.fc_helpers import DNS_PORT, tiny_model
 from workbench.flowchronicle.model import FixedCell, ReuseCell, model_problems
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fc_helpers import tiny_model
 
+from tests.flowchronicle.fc_helpers import tiny_model
 from workbench.errors import ModelEditError
 from workbench.flowchronicle.edit import fix_cell, set_cpt_row
 from workbench.flowchronicle.model import Node

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fc_helpers import planted_table
 
+from tests.flowchronicle.fc_helpers import planted_table
 from workbench.errors import SchemaError
 from workbench.flowchronicle.prepare import prepare_flows
 from workbench.schema import RESP_H, TS

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fc_helpers import DNS_PORT, HTTPS_PORT
 
+from tests.flowchronicle.fc_helpers import DNS_PORT, HTTPS_PORT
 from workbench.errors import ModelEditError
 from workbench.flowchronicle.edit import set_weight
 from workbench.flowchronicle.model import FixedCell

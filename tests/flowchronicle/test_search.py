@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fc_helpers import DNS_PORT, HTTPS_PORT, planted_table
 
+from tests.flowchronicle.fc_helpers import DNS_PORT, HTTPS_PORT, planted_table
 from workbench.flowchronicle.patterns import FIXED, USE
 from workbench.flowchronicle.prepare import prepare_flows
 from workbench.flowchronicle.search import SearchSettings, mine_patterns

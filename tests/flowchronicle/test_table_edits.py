@@ -6,8 +6,8 @@ from itertools import product
 
 import numpy as np
 import pytest
-from fc_helpers import tiny_model
 
+from tests.flowchronicle.fc_helpers import tiny_model
 from workbench.errors import ModelEditError
 from workbench.flowchronicle.edit import set_cpt_row, set_weight
 from workbench.flowchronicle.network import variable_name

@@ -7,7 +7,8 @@ import warnings
 
 import pandas as pd
 import pytest
-from io_helpers import (
+
+from tests.io.io_helpers import (
     CICIDS,
     CIDDS,
     IOT23,
@@ -17,7 +18,6 @@ from io_helpers import (
     edit_lines,
     set_cell,
 )
-
 from workbench import schema
 from workbench.errors import InputFormatError, SchemaError, SkippedLinesWarning
 from workbench.io import read_flows, read_zeek_log

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 import pytest
-from io_helpers import CICIDS, CIDDS, IOT23, csv_data_lines
 
+from tests.io.io_helpers import CICIDS, CIDDS, IOT23, csv_data_lines
 from workbench import schema
 from workbench.io import read_flows
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from io_helpers import CICIDS, CIDDS, IOT23, PCAPS, ZEEK_JSON, ZEEK_TSV
 
+from tests.io.io_helpers import CICIDS, CIDDS, IOT23, PCAPS, ZEEK_JSON, ZEEK_TSV
 from workbench import schema
 from workbench.errors import InputFormatError, MissingFieldWarning, SchemaError
 from workbench.io import FORMATS, detect_format, read_flows

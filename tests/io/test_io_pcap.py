@@ -7,8 +7,8 @@ import warnings
 
 import pandas as pd
 import pytest
-from io_helpers import PCAPS, count_ip_packets, count_packets
 
+from tests.io.io_helpers import PCAPS, count_ip_packets, count_packets
 from workbench import schema
 from workbench.errors import InputFormatError, SkippedLinesWarning
 from workbench.io import read_flows

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from io_helpers import CIDDS, IOT23, ZEEK_JSON, ZEEK_TSV, csv_data_lines, tsv_rows
 
+from tests.io.io_helpers import (
+    CIDDS,
+    IOT23,
+    ZEEK_JSON,
+    ZEEK_TSV,
+    csv_data_lines,
+    tsv_rows,
+)
 from workbench import schema
 from workbench.errors import InputFormatError, MissingFieldWarning, SchemaError
 from workbench.io import read_flows

@@ -7,7 +7,8 @@ import warnings
 
 import numpy as np
 import pytest
-from io_helpers import (
+
+from tests.io.io_helpers import (
     CICIDS,
     CIDDS,
     IOT23,
@@ -16,7 +17,6 @@ from io_helpers import (
     edit_lines,
     set_cell,
 )
-
 from workbench import schema
 from workbench.errors import (
     InputFormatError,

@@ -7,8 +7,8 @@ import re
 
 import pandas as pd
 import pytest
-from io_helpers import ZEEK_JSON, ZEEK_TSV, json_records, tsv_fields, tsv_rows
 
+from tests.io.io_helpers import ZEEK_JSON, ZEEK_TSV, json_records, tsv_fields, tsv_rows
 from workbench.errors import InputFormatError
 from workbench.io import read_zeek_log
 

@@ -7,8 +7,8 @@ import io
 
 import numpy as np
 import pytest
-from synth_helpers import random_sessions
 
+from tests.synth_eval.synth_helpers import random_sessions
 from workbench.synth_eval.density import (
     density_coverage,
     density_coverage_arrays,

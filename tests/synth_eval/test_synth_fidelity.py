@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import wasserstein_distance
-from synth_helpers import random_sessions
 
+from tests.synth_eval.synth_helpers import random_sessions
 from workbench.synth_eval.fidelity import (
     cmd,
     emd_ref,

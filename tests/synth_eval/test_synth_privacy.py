@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from synth_helpers import random_sessions
 
+from tests.synth_eval.synth_helpers import random_sessions
 from workbench.synth_eval.privacy import md_curve, membership_disclosure
 from workbench.synth_eval.schema import MetricSchema
 

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from synth_helpers import random_sessions
 
+from tests.synth_eval.synth_helpers import random_sessions
 from workbench.errors import SchemaError
 from workbench.synth_eval.report import markdown_table, write_report
 from workbench.synth_eval.run import METRICS, RANKED_METRICS, evaluate

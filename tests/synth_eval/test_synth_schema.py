@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from synth_helpers import random_sessions
 
+from tests.synth_eval.synth_helpers import random_sessions
 from workbench.errors import SchemaError
 from workbench.synth_eval.schema import SESSION_SCHEMA, check_mode, metric_frame
 
