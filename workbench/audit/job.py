@@ -72,11 +72,13 @@ class AuditResult:
         return summary_table(self.findings)
 
 
-def read_table(paths: Sequence[str | Path], *, progress: bool = False) -> pd.DataFrame:
+def read_table(
+    paths: Sequence[str | Path], *, progress: bool = False, on_bad_lines: str = "error"
+) -> pd.DataFrame:
     """Read flow files into one table that says where each row came from.
 
     Adds ``file`` (the file or folder name) and ``file_row`` (position of the row in
-    that file's table, from 0).
+    that file's table, from 0). ``on_bad_lines`` is passed to the readers.
 
     Examples
     --------
@@ -87,7 +89,7 @@ def read_table(paths: Sequence[str | Path], *, progress: bool = False) -> pd.Dat
     """
     frames = []
     for path in tqdm(paths, desc="reading flows", unit=" file", disable=not progress):
-        table = read_flows([path])
+        table = read_flows([path], on_bad_lines=on_bad_lines)
         table[FILE] = Path(path).name
         table[FILE_ROW] = np.arange(len(table))
         frames.append(table)
@@ -109,6 +111,7 @@ def run_audit(
     dedup_dir: str | Path | None = None,
     dedup_rule: str = "full",
     progress: bool = True,
+    on_bad_lines: str = "error",
 ) -> AuditResult:
     """Audit captures (pcap, pcapng) and flow tables; return findings and charts.
 
@@ -126,6 +129,8 @@ def run_audit(
         Which duplicates the copies leave out.
     progress : bool, default True
         Show progress bars.
+    on_bad_lines : {"error", "skip"}
+        What the flow readers do with malformed lines.
     """
     scans = scans or ScanSettings()
     result = AuditResult()
@@ -139,7 +144,7 @@ def run_audit(
             audit = result.pcaps[-1]
             deduplicate_pcap(capture, target, rule=dedup_rule, audit=audit)
     if tables:
-        flows = read_table(tables, progress=progress)
+        flows = read_table(tables, progress=progress, on_bad_lines=on_bad_lines)
         _audit_flows(result, flows, _source_name(tables), scans)
     result.charts["findings"] = charts.findings_chart(result.summary)
     return result

@@ -161,7 +161,7 @@ def write_report(
     written.
     """
     out = Path(out_dir)
-    (out / "findings").mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     table = summary_table(findings)
     written = [out / "summary.csv", out / "summary.md", out / "summary.json"]
     table.to_csv(written[0], index=False)
@@ -170,6 +170,7 @@ def write_report(
     written[2].write_text(json.dumps(records, indent=1) + "\n")
     for finding in findings:
         if len(finding.rows):
+            (out / "findings").mkdir(exist_ok=True)
             path = out / "findings" / f"{finding.slug}.csv"
             finding.rows.to_csv(path, index=False)
             written.append(path)

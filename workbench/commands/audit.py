@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from workbench.audit.job import AuditResult, ScanSettings
 
 NAME = "audit"
@@ -111,47 +109,15 @@ def _check_options(args: argparse.Namespace) -> None:
 
 def _audit(args: argparse.Namespace, scans: ScanSettings) -> AuditResult:
     """Audit the captures, then the flow tables read with ``--on-bad-lines``."""
-    from workbench.audit.capture import is_capture
-    from workbench.audit.charts import findings_chart
-    from workbench.audit.job import audit_table, run_audit
+    from workbench.audit.job import run_audit
 
-    captures = [path for path in args.paths if is_capture(path)]
-    tables = [path for path in args.paths if not is_capture(path)]
-    result = run_audit(
-        captures, window_s=args.window_us / 1e6, scans=scans, progress=not args.quiet
+    return run_audit(
+        args.paths,
+        window_s=args.window_us / 1e6,
+        scans=scans,
+        progress=not args.quiet,
+        on_bad_lines=args.on_bad_lines,
     )
-    if not tables:
-        return result
-    flows = _read_tables(tables, args.on_bad_lines)
-    names = [Path(path).name for path in tables]
-    source = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
-    part = audit_table(flows, source, scans=scans)
-    result.findings += part.findings
-    result.tables.update(part.tables)
-    result.charts.pop("findings")
-    result.charts.update({k: v for k, v in part.charts.items() if k != "findings"})
-    result.charts["findings"] = findings_chart(result.summary)
-    result.flows, result.scans = part.flows, part.scans
-    return result
-
-
-def _read_tables(paths: list[str], on_bad_lines: str) -> pd.DataFrame:
-    """One table of all flow files, with the file and row each flow came from."""
-    import numpy as np
-    import pandas as pd
-
-    from workbench.audit._rows import FILE, FILE_ROW
-    from workbench.io import read_flows
-
-    frames = []
-    for path in paths:
-        table = read_flows([path], on_bad_lines=on_bad_lines)
-        table[FILE] = Path(path).name
-        table[FILE_ROW] = np.arange(len(table))
-        frames.append(table)
-    flows = pd.concat(frames, ignore_index=True)
-    flows.attrs["source"] = "; ".join(str(path) for path in paths)
-    return flows
 
 
 def _deduplicate(result: AuditResult, args: argparse.Namespace) -> list[str]:
