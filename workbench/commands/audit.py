@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from workbench.audit.job import AuditResult, ScanSettings
 
+from workbench.commands._options import add_on_bad_lines, out_folder_problems
+
 NAME = "audit"
 HELP = (
     "Check captures and flow tables for duplicated or misordered packets, duplicated "
@@ -62,13 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--png", action="store_true", help="save charts as PNG as well as HTML"
     )
-    parser.add_argument(
-        "--on-bad-lines",
-        choices=("error", "skip"),
-        default="error",
-        help="flow tables: stop at the first malformed line (default) or skip and "
-        "count them",
-    )
+    add_on_bad_lines(parser, "flow tables: ")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,9 +96,7 @@ def _check_options(args: argparse.Namespace) -> None:
     ]
     if not args.window_us >= 0:
         problems.append(f"--window-us must not be negative, got {args.window_us}")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        problems.append(f"--out {out} is a file; give a folder (created if absent)")
+    problems += out_folder_problems(args.out)
     if problems:
         raise WorkbenchError("; ".join(problems))
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from workbench.commands._options import (
+    add_on_bad_lines,
+    out_folder_problems,
+    seed_problems,
+)
 
 NAME = "detect"
 HELP = (
@@ -50,12 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="features per alert in explanations.csv; 0 for all (default 10)",
     )
-    parser.add_argument(
-        "--on-bad-lines",
-        choices=("error", "skip"),
-        default="error",
-        help="stop at the first malformed line (default) or skip and count them",
-    )
+    add_on_bad_lines(parser)
     parser.add_argument(
         "--canonical-features",
         action="store_true",
@@ -116,13 +116,11 @@ def _check_options(args: argparse.Namespace) -> None:
         raise _usage(f"--fpr must lie strictly between 0 and 1, got {args.fpr}")
     if args.epochs < 1:
         raise _usage(f"--epochs must be at least 1, got {args.epochs}")
-    if not 0 <= args.seed < 2**32:
-        raise _usage(f"--seed must lie in [0, 2**32), got {args.seed}")
     if args.explain_top < 0:
         raise _usage(f"--explain-top must be 0 (all) or more, got {args.explain_top}")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise _usage(f"--out {out} is a file; give a folder (it is created if absent)")
+    problems = seed_problems("--seed", [args.seed]) + out_folder_problems(args.out)
+    if problems:
+        raise _usage("; ".join(problems))
 
 
 def _fmt(value: float | None) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from workbench.commands._options import (
+    add_on_bad_lines,
+    out_folder_problems,
+    seed_problems,
+)
 
 NAME = "evaluate"
 HELP = (
@@ -12,7 +17,6 @@ HELP = (
     "reference flows with the FlowChronicle metrics; write CSV, Markdown and charts."
 )
 #: Seeds must fit NumPy's and torch's generators: unsigned 32-bit integers.
-SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,12 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--epochs", type=int, default=300, help="CTGAN/TVAE epochs (default 300)"
     )
-    parser.add_argument(
-        "--on-bad-lines",
-        choices=("error", "skip"),
-        default="error",
-        help="stop at the first malformed line (default) or skip and count them",
-    )
+    add_on_bad_lines(parser)
 
 
 def _pairs(items: list[str]) -> dict[str, str]:
@@ -134,15 +133,12 @@ def _check_options(args: argparse.Namespace) -> None:
         problems.append("give exactly one of --reference PATH and --split SHARE")
     if args.split is not None and not 0.0 < args.split < 1.0:
         problems.append(f"--split must lie strictly between 0 and 1, got {args.split}")
-    if not 0 <= args.seed < SEED_LIMIT:
-        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    problems += seed_problems("--seed", [args.seed])
     if args.epochs < 1:
         problems.append(f"--epochs must be at least 1, got {args.epochs}")
     if args.max_iterations is not None and args.max_iterations < 0:
         problems.append(f"--max-iterations must be >= 0, got {args.max_iterations}")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        problems.append(f"--out {out} is a file; give a folder (created if absent)")
+    problems += out_folder_problems(args.out)
     if problems:
         raise WorkbenchError("; ".join(problems))
 

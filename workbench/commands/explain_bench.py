@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+
+from workbench.commands._options import (
+    add_on_bad_lines,
+    out_folder_problems,
+    seed_problems,
+)
 
 NAME = "explain-bench"
 HELP = (
@@ -21,7 +26,6 @@ TOY = "toy"
 #: Smallest --rows: the toy trains on half of its rows and the model needs 10.
 TOY_MIN_ROWS = 20
 #: Seeds must fit NumPy's and torch's generators: unsigned 32-bit integers.
-SEED_LIMIT = 2**32
 _METHOD_KEYS = ("pvalues-interp", "pvalues-exact", "abs", "shap", "random")
 
 
@@ -149,13 +153,7 @@ def _model_arguments(group: argparse._ArgumentGroup) -> None:
     group.add_argument(
         "--max-benign", type=int, metavar="N", help="use at most N benign flows"
     )
-    group.add_argument(
-        "--on-bad-lines",
-        choices=("error", "skip"),
-        default="error",
-        help="flow files: stop at the first malformed line (default) or skip and "
-        "count them",
-    )
+    add_on_bad_lines(group, "flow files: ")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -263,9 +261,7 @@ def _problems(args: argparse.Namespace) -> list[str]:
         )
     if any(not factor > 0 for factor in args.factors):
         problems.append(f"--factors must be positive, got {args.factors}")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        problems.append(f"--out {out} is a file; give a folder (created if absent)")
+    problems += out_folder_problems(args.out)
     return problems
 
 
@@ -282,10 +278,7 @@ def _count_problems(args: argparse.Namespace) -> list[str]:
         if value is not None and value < 1:
             problems.append(f"{name} must be at least 1, got {value}")
     seeds = [*args.seeds] + ([] if args.model_seed is None else [args.model_seed])
-    bad = [seed for seed in seeds if not 0 <= seed < SEED_LIMIT]
-    if bad:
-        problems.append(f"--seeds and --model-seed must lie in [0, 2**32), got {bad}")
-    return problems
+    return problems + seed_problems("--seeds and --model-seed", seeds)
 
 
 def _model_options(args: argparse.Namespace) -> dict:

@@ -8,7 +8,12 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from pathlib import Path
+
+from workbench.commands._options import (
+    add_on_bad_lines,
+    out_folder_problems,
+    seed_problems,
+)
 
 NAME = "graph-detect"
 HELP = (
@@ -16,7 +21,6 @@ HELP = (
     "benign traffic, flag test connections and explain each alert's worst edge."
 )
 #: Seeds must fit NumPy's and torch's generators: unsigned 32-bit integers.
-SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,12 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the flat conn-only detector used for comparison",
     )
-    parser.add_argument(
-        "--on-bad-lines",
-        choices=("error", "skip"),
-        default="error",
-        help="stop at the first malformed log line (default) or skip and count them",
-    )
+    add_on_bad_lines(parser)
     # The older spelling of --on-bad-lines skip, kept for existing scripts.
     parser.add_argument("--skip-bad-lines", action="store_true", help=argparse.SUPPRESS)
 
@@ -139,8 +138,7 @@ def _check_options(args: argparse.Namespace) -> None:
         problems.append(f"--fpr must lie strictly between 0 and 1, got {args.fpr}")
     if args.epochs < 1:
         problems.append(f"--epochs must be at least 1, got {args.epochs}")
-    if not 0 <= args.seed < SEED_LIMIT:
-        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    problems += seed_problems("--seed", [args.seed])
     if args.explain_top < 0:
         problems.append(
             f"--explain-top must be 0 (all) or more, got {args.explain_top}"
@@ -152,9 +150,7 @@ def _check_options(args: argparse.Namespace) -> None:
     bad_ports = [port for port in args.attack_port if not 0 <= port <= 65535]
     if bad_ports:
         problems.append(f"--attack-port must lie in 0..65535, got {bad_ports}")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        problems.append(f"--out {out} is a file; give a folder (created if absent)")
+    problems += out_folder_problems(args.out)
     if problems:
         raise WorkbenchError("; ".join(problems))
 

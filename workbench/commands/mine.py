@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands._options import add_on_bad_lines, seed_problems
+
 NAME = "mine"
 HELP = (
     "Mine a FlowChronicle pattern set from flow files and save the generative model as "
     "JSON (input of 'workbench sample')."
 )
 #: Seeds are stored and used as unsigned 32-bit integers.
-SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,12 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="input format: zeek, zeek-json, zeek-csv, cicflowmeter, netflow or pcap "
         "(default: detected per file)",
     )
-    parser.add_argument(
-        "--on-bad-lines",
-        choices=("error", "skip"),
-        default="error",
-        help="stop at the first malformed line (default) or skip and count them",
-    )
+    add_on_bad_lines(parser)
     parser.add_argument(
         "--max-iterations",
         type=int,
@@ -137,8 +133,7 @@ def _check_options(args: argparse.Namespace) -> None:
         problems.append(f"--max-iterations must be >= 0, got {args.max_iterations}")
     if args.chunks < 1 or args.jobs < 1 or args.bins < 1:
         problems.append("--chunks, --jobs and --bins must be at least 1")
-    if not 0 <= args.seed < SEED_LIMIT:
-        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    problems += seed_problems("--seed", [args.seed])
     if Path(args.out).is_dir():
         problems.append(f"--out {args.out} is a folder; give the model file to write")
     if problems:

@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands._options import seed_problems
+
 NAME = "sample"
 HELP = (
     "Draw synthetic flows from a FlowChronicle model (from 'workbench mine') and write "
     "them as CSV or as a Zeek conn.log."
 )
 #: Seeds must fit NumPy's generators: unsigned 32-bit integers.
-SEED_LIMIT = 2**32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,8 +78,7 @@ def _check_options(args: argparse.Namespace) -> None:
     problems = []
     if args.flows is not None and args.flows < 1:
         problems.append(f"--n must be at least 1, got {args.flows}")
-    if not 0 <= args.seed < SEED_LIMIT:
-        problems.append(f"--seed must lie in [0, 2**32), got {args.seed}")
+    problems += seed_problems("--seed", [args.seed])
     if Path(args.out).is_dir():
         problems.append(f"--out {args.out} is a folder; give the file to write")
     if problems:
